@@ -1,0 +1,36 @@
+package org.grokscope.compute;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+
+/**
+ * Tuning of the compute backends, read from {@code grokscope.compute} ({@code reference.conf}).
+ *
+ * @param threads  worker threads of the CPU backend (resolved: never 0)
+ * @param lanes    gradient accumulators the batch is split over; fixes the summation order
+ * @param tileRows rows per tile of the fused CPU step
+ */
+public record ComputeSettings(int threads, int lanes, int tileRows) {
+    public ComputeSettings {
+        if (threads < 1 || lanes < 1 || tileRows < 1) {
+            throw new IllegalArgumentException("threads, lanes and tile-rows must be positive");
+        }
+    }
+
+    public static ComputeSettings create(Config config) {
+        Config c = config.getConfig("grokscope.compute");
+        int threads = c.getInt("threads");
+        if (threads <= 0) {
+            threads = Runtime.getRuntime().availableProcessors();
+        }
+        return new ComputeSettings(threads, c.getInt("cpu.lanes"), c.getInt("cpu.tile-rows"));
+    }
+
+    public static ComputeSettings defaults() {
+        return create(ConfigFactory.load());
+    }
+
+    public ComputeSettings withThreads(int newThreads) {
+        return new ComputeSettings(newThreads, lanes, tileRows);
+    }
+}

@@ -1,0 +1,52 @@
+package org.grokscope.compute.backend;
+
+import org.grokscope.compute.model.Weights;
+import org.grokscope.compute.optim.OptimizerState;
+import org.grokscope.compute.task.Dataset;
+
+/**
+ * One run's state on a backend: weights, gradients and optimizer state, stepped over its training
+ * set. {@link #computeGradients} and {@link #applyUpdate} are separate so tests can inspect the
+ * gradients; {@link #step} does both.
+ */
+public interface TrainingEngine extends AutoCloseable {
+
+    /**
+     * Forward and backward over the given rows of the training set (null: all rows, in order);
+     * keeps the gradients and returns loss and accuracy of the weights before the update.
+     */
+    BatchStats computeGradients(int[] rows);
+
+    /** One optimizer step with the kept gradients. */
+    void applyUpdate();
+
+    default BatchStats step(int[] rows) {
+        BatchStats stats = computeGradients(rows);
+        applyUpdate();
+        return stats;
+    }
+
+    /** Forward only over a dataset (usually the test set). */
+    BatchStats evaluate(Dataset data);
+
+    /** A copy of the current weights. */
+    Weights weights();
+
+    /** Gradient of W1 in the transposed (2p, N) layout, a copy. */
+    float[] gradW1t();
+
+    /** Gradient of W2 (p, N), a copy. */
+    float[] gradW2();
+
+    /** Frobenius norms: W1, W2, grad W1, grad W2. */
+    double[] norms();
+
+    /** A copy of the optimizer state, for checkpoints. */
+    OptimizerState optimizerState();
+
+    /** Replaces weights and optimizer state, for resuming from a checkpoint. */
+    void restore(Weights weights, OptimizerState state);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,69 @@
+package org.grokscope.compute.model;
+
+import org.grokscope.protocol.LossKind;
+
+/**
+ * Loss, residual and accuracy of one row of logits against its label. MSE is the mean over
+ * samples and classes of (out − onehot)²; cross-entropy the mean over samples of −log softmax.
+ * The residual written back is dL/dout for a batch of {@code batch} samples.
+ */
+public final class Losses {
+    private Losses() {
+    }
+
+    /** Index of the largest logit; the first one on ties. */
+    public static int argmax(float[] out, int o, int classes) {
+        int best = 0;
+        float bestValue = out[o];
+        for (int j = 1; j < classes; j++) {
+            if (out[o + j] > bestValue) {
+                bestValue = out[o + j];
+                best = j;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * The unnormalised loss of one row (summed over classes for MSE; −log softmax for CE), and,
+     * when {@code r} is not null, dL/dout for the whole batch written to r[ro..ro+classes).
+     */
+    public static double rowLoss(LossKind loss, float[] out, int o, int label, int classes, int batch,
+                                 float[] r, int ro) {
+        if (loss == LossKind.MSE) {
+            double sum = 0.0;
+            float coef = 2.0f / ((float) batch * classes);
+            for (int j = 0; j < classes; j++) {
+                float d = out[o + j] - (j == label ? 1.0f : 0.0f);
+                sum += (double) d * d;
+                if (r != null) {
+                    r[ro + j] = coef * d;
+                }
+            }
+            return sum;
+        }
+        float max = out[o];
+        for (int j = 1; j < classes; j++) {
+            max = Math.max(max, out[o + j]);
+        }
+        double z = 0.0;
+        for (int j = 0; j < classes; j++) {
+            z += Math.exp(out[o + j] - max);
+        }
+        double value = Math.log(z) - (out[o + label] - max);
+        if (r != null) {
+            // r may alias out: the loss value is taken above, before any logit is overwritten
+            float inv = 1.0f / batch;
+            for (int j = 0; j < classes; j++) {
+                float softmax = (float) (Math.exp(out[o + j] - max) / z);
+                r[ro + j] = inv * (softmax - (j == label ? 1.0f : 0.0f));
+            }
+        }
+        return value;
+    }
+
+    /** Turns a sum of row losses into the reported mean. */
+    public static double normalise(LossKind loss, double sum, int batch, int classes) {
+        return loss == LossKind.MSE ? sum / ((double) batch * classes) : sum / batch;
+    }
+}

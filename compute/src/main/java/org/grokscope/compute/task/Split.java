@@ -1,0 +1,45 @@
+package org.grokscope.compute.task;
+
+import java.util.Arrays;
+import org.grokscope.compute.rng.SplitMix64;
+import org.grokscope.protocol.SpecException;
+
+/**
+ * The train/test partition of a dataset by the training fraction alpha. The shuffle comes from
+ * the run's seed through {@link SplitMix64}, so one seed gives one split on every machine.
+ */
+public record Split(Dataset train, Dataset test) {
+
+    /**
+     * Shuffles the row indices with {@code new SplitMix64(seed)}; the first floor(alpha·size) rows,
+     * in shuffled order, train and the rest, also in shuffled order, test.
+     *
+     * @throws SpecException field {@code alpha} unless 0 < alpha < 1 and both parts are non-empty
+     */
+    public static Split of(Dataset all, double alpha, long seed) {
+        if (!(alpha > 0 && alpha < 1)) {
+            throw new SpecException("alpha", "must be in (0, 1), got " + format(alpha));
+        }
+        int size = all.size();
+        int trainSize = (int) Math.floor(alpha * size);
+        if (trainSize == 0) {
+            throw new SpecException("alpha", "alpha=" + format(alpha) + " of " + size
+                    + " pairs leaves the training set empty: alpha × " + size + " must be at least 1");
+        }
+        if (trainSize == size) {
+            throw new SpecException("alpha", "alpha=" + format(alpha) + " of " + size
+                    + " pairs leaves the test set empty; lower alpha");
+        }
+        int[] order = new int[size];
+        for (int i = 0; i < size; i++) {
+            order[i] = i;
+        }
+        new SplitMix64(seed).shuffle(order);
+        return new Split(all.select(Arrays.copyOfRange(order, 0, trainSize)),
+                all.select(Arrays.copyOfRange(order, trainSize, size)));
+    }
+
+    private static String format(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+}
