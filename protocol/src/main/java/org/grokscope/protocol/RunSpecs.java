@@ -7,7 +7,6 @@ import com.typesafe.config.ConfigValue;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Supplier;
 
 /**
  * Reads a {@link RunSpec} from HOCON: the user's spec layered over the defaults in this module's
@@ -31,37 +30,70 @@ public final class RunSpecs {
         rejectUnknownKeys(user, defaults);
         Config c = user.withFallback(defaults);
         OptimizerSpec opt = new OptimizerSpec(
-                OptimizerKind.parse("optimizer.type", get("optimizer.type", () -> c.getString("optimizer.type"))),
-                get("optimizer.lr", () -> c.getDouble("optimizer.lr")),
-                get("optimizer.momentum", () -> c.getDouble("optimizer.momentum")),
-                get("optimizer.nesterov", () -> c.getBoolean("optimizer.nesterov")),
-                get("optimizer.weight-decay", () -> c.getDouble("optimizer.weight-decay")),
-                get("optimizer.beta1", () -> c.getDouble("optimizer.beta1")),
-                get("optimizer.beta2", () -> c.getDouble("optimizer.beta2")),
-                get("optimizer.eps", () -> c.getDouble("optimizer.eps")));
+                OptimizerKind.parse("optimizer.type", get(c, "optimizer.type", Config::getString, "a string")),
+                get(c, "optimizer.lr", Config::getDouble, "a number"),
+                get(c, "optimizer.momentum", Config::getDouble, "a number"),
+                get(c, "optimizer.nesterov", Config::getBoolean, "true or false"),
+                get(c, "optimizer.weight-decay", Config::getDouble, "a number"),
+                get(c, "optimizer.beta1", Config::getDouble, "a number"),
+                get(c, "optimizer.beta2", Config::getDouble, "a number"),
+                get(c, "optimizer.eps", Config::getDouble, "a number"));
         return new RunSpec(
-                get("task", () -> c.getString("task")),
-                get("p", () -> c.getInt("p")),
-                get("alpha", () -> c.getDouble("alpha")),
-                get("split-seed", () -> c.getLong("split-seed")),
-                get("init-seed", () -> c.getLong("init-seed")),
-                get("width", () -> c.getInt("width")),
-                Activation.parse("activation", get("activation", () -> c.getString("activation"))),
-                Parametrization.parse("parametrization", get("parametrization", () -> c.getString("parametrization"))),
-                LossKind.parse("loss", get("loss", () -> c.getString("loss"))),
+                get(c, "task", Config::getString, "a string"),
+                get(c, "p", Config::getInt, "an integer"),
+                get(c, "alpha", Config::getDouble, "a number"),
+                get(c, "split-seed", Config::getLong, "an integer"),
+                get(c, "init-seed", Config::getLong, "an integer"),
+                get(c, "width", Config::getInt, "an integer"),
+                Activation.parse("activation", get(c, "activation", Config::getString, "a string")),
+                Parametrization.parse("parametrization", get(c, "parametrization", Config::getString, "a string")),
+                LossKind.parse("loss", get(c, "loss", Config::getString, "a string")),
                 opt,
-                get("epochs", () -> c.getInt("epochs")),
-                get("batch-size", () -> c.getInt("batch-size")),
-                get("eval-every", () -> c.getInt("eval-every")),
-                get("checkpoint-every", () -> c.getInt("checkpoint-every")),
-                BackendKind.parse("backend", get("backend", () -> c.getString("backend"))));
+                get(c, "epochs", Config::getInt, "an integer"),
+                get(c, "batch-size", Config::getInt, "an integer"),
+                get(c, "eval-every", Config::getInt, "an integer"),
+                get(c, "checkpoint-every", Config::getInt, "an integer"),
+                BackendKind.parse("backend", get(c, "backend", Config::getString, "a string")));
     }
 
-    private static <T> T get(String field, Supplier<T> read) {
+    /** The spec as HOCON text that {@link #fromConfig} reads back to an equal spec. */
+    public static String render(RunSpec s) {
+        Map<String, Object> opt = new java.util.LinkedHashMap<>();
+        opt.put("type", s.optimizer().kind().specName());
+        opt.put("lr", s.optimizer().lr());
+        opt.put("momentum", s.optimizer().momentum());
+        opt.put("nesterov", s.optimizer().nesterov());
+        opt.put("weight-decay", s.optimizer().weightDecay());
+        opt.put("beta1", s.optimizer().beta1());
+        opt.put("beta2", s.optimizer().beta2());
+        opt.put("eps", s.optimizer().eps());
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("task", s.task());
+        m.put("p", s.p());
+        m.put("alpha", s.alpha());
+        m.put("split-seed", s.splitSeed());
+        m.put("init-seed", s.initSeed());
+        m.put("width", s.width());
+        m.put("activation", s.activation().specName());
+        m.put("parametrization", s.parametrization().specName());
+        m.put("loss", s.loss().specName());
+        m.put("optimizer", opt);
+        m.put("epochs", s.epochs());
+        m.put("batch-size", s.batchSize());
+        m.put("eval-every", s.evalEvery());
+        m.put("checkpoint-every", s.checkpointEvery());
+        m.put("backend", s.backend().specName());
+        return com.typesafe.config.ConfigValueFactory.fromMap(m).render(
+                com.typesafe.config.ConfigRenderOptions.concise().setFormatted(true).setJson(false));
+    }
+
+    private static <T> T get(Config c, String field, java.util.function.BiFunction<Config, String, T> read,
+                             String expected) {
         try {
-            return read.get();
+            return read.apply(c, field);
         } catch (ConfigException.WrongType | ConfigException.BadValue e) {
-            throw new SpecException(field, "has the wrong type: " + describe(e));
+            Object raw = c.hasPath(field) ? c.getValue(field).unwrapped() : null;
+            throw new SpecException(field, "has the wrong type: expected " + expected + ", got '" + raw + "'");
         } catch (ConfigException.Missing e) {
             throw new SpecException(field, "is missing");
         } catch (ConfigException e) {

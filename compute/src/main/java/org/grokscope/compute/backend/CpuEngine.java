@@ -2,6 +2,7 @@ package org.grokscope.compute.backend;
 
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -17,7 +18,6 @@ import org.grokscope.compute.optim.Optimizer;
 import org.grokscope.compute.optim.OptimizerState;
 import org.grokscope.compute.task.Dataset;
 import org.grokscope.protocol.Activation;
-import org.grokscope.protocol.LossKind;
 
 /**
  * A run on the CPU backend. The batch is cut into a fixed number of lanes; each lane walks its
@@ -25,6 +25,9 @@ import org.grokscope.protocol.LossKind;
  * with one sgemm, the loss and residual R (T,P), then dZ = s·R·W2 and dW2 += s·Rᵀ·Z with two more
  * sgemms, and scatter-adds φ'(H)⊙dZ into its own W1 gradient. Lane gradients are summed in lane
  * order, so the result does not depend on how many threads ran the lanes.
+ *
+ * <p>W1 (transposed) and its gradients are held as one array per embedding row, so the row loops
+ * index from 0 and vectorise; {@link #weights()} flattens them back.
  */
 final class CpuEngine implements TrainingEngine {
     private final ModelShape shape;
@@ -35,21 +38,23 @@ final class CpuEngine implements TrainingEngine {
     private final ExecutorService pool;
     private final Lane[] lanes;
 
-    private final float[] w1t;
+    // w1 and g1 are (2p) rows of N; w2 and g2 are (P,N) row-major
+    private final float[][] w1;
     private final float[] w2;
     private final FloatBuffer w2buf;
-    private final float[] gw1t;
-    private final float[] gw2;
-    private OptimizerState state;
+    private final float[][] g1;
+    private final float[] g2;
+    private float[][] first1;
+    private float[][] second1;
+    private float[] first2;
+    private float[] second2;
+    private long step;
 
     CpuEngine(ComputeSettings settings, Weights initial, Optimizer optimizer, Dataset train) {
         this.shape = initial.shape();
         this.optimizer = optimizer;
         this.train = train;
-        this.allRows = new int[train.size()];
-        for (int i = 0; i < allRows.length; i++) {
-            allRows[i] = i;
-        }
+        this.allRows = identity(train.size());
         this.threads = settings.threads();
         this.pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "grokscope-cpu");
@@ -60,104 +65,147 @@ final class CpuEngine implements TrainingEngine {
         for (int l = 0; l < lanes.length; l++) {
             lanes[l] = new Lane(shape, settings.tileRows());
         }
-        this.w1t = initial.w1t().clone();
-        this.w2 = initial.w2().clone();
+        int rows = shape.inputs();
+        int n = shape.width();
+        this.w1 = new float[rows][n];
+        this.g1 = new float[rows][n];
+        this.w2 = new float[shape.w2Size()];
         this.w2buf = Blas.allocate(w2.length);
-        this.gw1t = new float[w1t.length];
-        this.gw2 = new float[w2.length];
-        this.state = OptimizerState.zero(w1t.length, w2.length);
+        this.g2 = new float[w2.length];
+        restore(initial, OptimizerState.zero(shape.w1Size(), shape.w2Size()));
     }
 
     @Override
     public BatchStats computeGradients(int[] rows) {
         int[] r = rows == null ? allRows : rows;
         w2buf.put(0, w2);
-        runLanes(r.length, (lane, from, to) -> lane.train(train, r, from, to, r.length, w1t, w2buf));
+        runLanes(r.length, (lane, from, to) -> lane.train(train, r, from, to, r.length, w1, w2buf));
         List<Callable<Void>> reduce = new ArrayList<>();
-        for (int[] range : split(w1t.length)) {
+        for (int[] range : split(w1.length)) {
             reduce.add(() -> {
-                sumLanes(range[0], range[1], gw1t, true);
+                for (int row = range[0]; row < range[1]; row++) {
+                    float[] target = g1[row];
+                    System.arraycopy(lanes[0].g1[row], 0, target, 0, target.length);
+                    for (int l = 1; l < lanes.length; l++) {
+                        add(target, lanes[l].g1[row]);
+                    }
+                }
                 return null;
             });
         }
-        for (int[] range : split(w2.length)) {
-            reduce.add(() -> {
-                sumLanes(range[0], range[1], gw2, false);
-                return null;
-            });
-        }
+        reduce.add(() -> {
+            System.arraycopy(lanes[0].g2, 0, g2, 0, g2.length);
+            for (int l = 1; l < lanes.length; l++) {
+                add(g2, lanes[l].g2);
+            }
+            return null;
+        });
         invokeAll(reduce);
         return collect(r.length);
     }
 
+    private static void add(float[] target, float[] src) {
+        for (int i = 0; i < target.length; i++) {
+            target[i] += src[i];
+        }
+    }
+
     @Override
     public BatchStats evaluate(Dataset data) {
-        int[] rows = new int[data.size()];
-        for (int i = 0; i < rows.length; i++) {
-            rows[i] = i;
-        }
+        int[] rows = identity(data.size());
         w2buf.put(0, w2);
-        runLanes(rows.length, (lane, from, to) -> lane.evaluate(data, rows, from, to, w1t, w2buf));
+        runLanes(rows.length, (lane, from, to) -> lane.evaluate(data, rows, from, to, w1, w2buf));
         return collect(rows.length);
     }
 
     @Override
     public void applyUpdate() {
-        long t = state.step() + 1;
+        long t = step + 1;
         Optimizer.StepConstants c = optimizer.constants(t);
-        OptimizerState s = state;
         List<Callable<Void>> tasks = new ArrayList<>();
-        for (int[] range : split(w1t.length)) {
+        for (int[] range : split(w1.length)) {
             tasks.add(() -> {
-                optimizer.update(c, w1t, gw1t, s.first1(), s.second1(), range[0], range[1]);
+                for (int row = range[0]; row < range[1]; row++) {
+                    optimizer.update(c, w1[row], g1[row], first1[row], second1[row], 0, w1[row].length);
+                }
                 return null;
             });
         }
         for (int[] range : split(w2.length)) {
             tasks.add(() -> {
-                optimizer.update(c, w2, gw2, s.first2(), s.second2(), range[0], range[1]);
+                optimizer.update(c, w2, g2, first2, second2, range[0], range[1]);
                 return null;
             });
         }
         invokeAll(tasks);
-        state = new OptimizerState(t, s.first1(), s.second1(), s.first2(), s.second2());
+        step = t;
     }
 
     @Override
     public Weights weights() {
-        return new Weights(shape, w1t.clone(), w2.clone());
+        return new Weights(shape, flatten(w1), w2.clone());
     }
 
     @Override
     public float[] gradW1t() {
-        return gw1t.clone();
+        return flatten(g1);
     }
 
     @Override
     public float[] gradW2() {
-        return gw2.clone();
+        return g2.clone();
     }
 
     @Override
     public double[] norms() {
-        return new double[] {Norms.frobenius(w1t), Norms.frobenius(w2), Norms.frobenius(gw1t), Norms.frobenius(gw2)};
+        return new double[] {Norms.frobenius(w1), Norms.frobenius(w2), Norms.frobenius(g1),
+                Norms.frobenius(g2)};
     }
 
     @Override
     public OptimizerState optimizerState() {
-        return state.copy();
+        return new OptimizerState(step, flatten(first1), flatten(second1), first2.clone(), second2.clone());
     }
 
     @Override
-    public void restore(Weights weights, OptimizerState restored) {
-        System.arraycopy(weights.w1t(), 0, w1t, 0, w1t.length);
+    public void restore(Weights weights, OptimizerState state) {
+        unflatten(weights.w1t(), w1);
         System.arraycopy(weights.w2(), 0, w2, 0, w2.length);
-        this.state = restored.copy();
+        first1 = unflatten(state.first1(), new float[w1.length][shape.width()]);
+        second1 = unflatten(state.second1(), new float[w1.length][shape.width()]);
+        first2 = state.first2().clone();
+        second2 = state.second2().clone();
+        step = state.step();
     }
 
     @Override
     public void close() {
         pool.shutdownNow();
+    }
+
+    private static float[] flatten(float[][] rows) {
+        int n = rows[0].length;
+        float[] flat = new float[rows.length * n];
+        for (int r = 0; r < rows.length; r++) {
+            System.arraycopy(rows[r], 0, flat, r * n, n);
+        }
+        return flat;
+    }
+
+    private static float[][] unflatten(float[] flat, float[][] rows) {
+        int n = rows[0].length;
+        for (int r = 0; r < rows.length; r++) {
+            System.arraycopy(flat, r * n, rows[r], 0, n);
+        }
+        return rows;
+    }
+
+    private static int[] identity(int size) {
+        int[] rows = new int[size];
+        for (int i = 0; i < size; i++) {
+            rows[i] = i;
+        }
+        return rows;
     }
 
     private interface LaneWork {
@@ -179,16 +227,6 @@ final class CpuEngine implements TrainingEngine {
         invokeAll(tasks);
     }
 
-    private void sumLanes(int from, int to, float[] target, boolean w1) {
-        System.arraycopy(w1 ? lanes[0].gw1t : lanes[0].gw2, from, target, from, to - from);
-        for (int l = 1; l < lanes.length; l++) {
-            float[] src = w1 ? lanes[l].gw1t : lanes[l].gw2;
-            for (int i = from; i < to; i++) {
-                target[i] += src[i];
-            }
-        }
-    }
-
     private BatchStats collect(int batch) {
         double loss = 0.0;
         long correct = 0;
@@ -200,7 +238,7 @@ final class CpuEngine implements TrainingEngine {
                 batch == 0 ? 0.0 : (double) correct / batch, batch);
     }
 
-    /** Element ranges for the elementwise passes: one per thread. */
+    /** Index ranges for the elementwise passes: one per thread. */
     private List<int[]> split(int length) {
         List<int[]> ranges = new ArrayList<>(threads);
         for (int t = 0; t < threads; t++) {
@@ -234,15 +272,14 @@ final class CpuEngine implements TrainingEngine {
     private static final class Lane {
         private final ModelShape shape;
         private final int tileRows;
-        private final float[] z;
-        private final float[] dz;
+        private final float[] row;
         private final float[] out;
         private final FloatBuffer zb;
         private final FloatBuffer dzb;
         private final FloatBuffer outb;
-        private final FloatBuffer gw2b;
-        final float[] gw1t;
-        final float[] gw2;
+        private final FloatBuffer g2b;
+        final float[][] g1;
+        final float[] g2;
         double lossSum;
         long correct;
 
@@ -251,65 +288,67 @@ final class CpuEngine implements TrainingEngine {
             this.tileRows = tileRows;
             int n = shape.width();
             int p = shape.p();
-            z = new float[tileRows * n];
-            dz = new float[tileRows * n];
+            row = new float[n];
             out = new float[tileRows * p];
             zb = Blas.allocate(tileRows * n);
             dzb = Blas.allocate(tileRows * n);
             outb = Blas.allocate(tileRows * p);
-            gw2b = Blas.allocate(p * n);
-            gw1t = new float[shape.w1Size()];
-            gw2 = new float[shape.w2Size()];
+            g2b = Blas.allocate(p * n);
+            g1 = new float[shape.inputs()][n];
+            g2 = new float[shape.w2Size()];
         }
 
-        // w1t is (2p,N), w2 is (P,N); a tile's z and dz are (T,N), out and the residual (T,P)
-        void train(Dataset data, int[] rows, int from, int to, int batch, float[] w1t, FloatBuffer w2) {
+        // w1 is (2p) rows of N, w2 is (P,N); a tile's z and dz are (T,N), out and the residual (T,P)
+        void train(Dataset data, int[] rows, int from, int to, int batch, float[][] w1, FloatBuffer w2) {
             int n = shape.width();
             int p = shape.p();
             float s = shape.readoutScale();
             Activation act = shape.activation();
-            java.util.Arrays.fill(gw1t, 0.0f);
+            for (float[] g : g1) {
+                Arrays.fill(g, 0.0f);
+            }
             lossSum = 0.0;
             correct = 0;
             boolean first = true;
             for (int t0 = from; t0 < to; t0 += tileRows) {
-                int rowsInTile = Math.min(tileRows, to - t0);
-                forwardTile(data, rows, t0, rowsInTile, w1t, w2, act, n, p, s);
-                for (int i = 0; i < rowsInTile; i++) {
+                int tile = Math.min(tileRows, to - t0);
+                forwardTile(data, rows, t0, tile, w1, w2);
+                for (int i = 0; i < tile; i++) {
                     int label = data.q()[rows[t0 + i]];
                     if (Losses.argmax(out, i * p, p) == label) {
                         correct++;
                     }
                     lossSum += Losses.rowLoss(shape.loss(), out, i * p, label, p, batch, out, i * p);
                 }
-                outb.put(0, out, 0, rowsInTile * p);
+                outb.put(0, out, 0, tile * p);
                 // dZ (T,N) = s·R (T,P)·W2 (P,N)
-                Blas.sgemm(false, false, rowsInTile, n, p, s, outb, p, w2, n, 0.0f, dzb, n);
+                Blas.sgemm(false, false, tile, n, p, s, outb, p, w2, n, 0.0f, dzb, n);
                 // dW2 (P,N) += s·Rᵀ (P,T)·Z (T,N)
-                Blas.sgemm(true, false, p, n, rowsInTile, s, outb, p, zb, n, first ? 0.0f : 1.0f, gw2b, n);
+                Blas.sgemm(true, false, p, n, tile, s, outb, p, zb, n, first ? 0.0f : 1.0f, g2b, n);
                 first = false;
-                dzb.get(0, dz, 0, rowsInTile * n);
-                for (int i = 0; i < rowsInTile; i++) {
+                for (int i = 0; i < tile; i++) {
                     int b = rows[t0 + i];
-                    Activations.backwardRow(act, w1t, data.n()[b] * n, (p + data.m()[b]) * n, dz, i * n, gw1t, n);
+                    int r1 = data.n()[b];
+                    int r2 = p + data.m()[b];
+                    dzb.get(i * n, row);
+                    Activations.backwardRow(act, w1[r1], w1[r2], row, g1[r1], g1[r2], n);
                 }
             }
             if (first) {
-                java.util.Arrays.fill(gw2, 0.0f);
+                Arrays.fill(g2, 0.0f);
             } else {
-                gw2b.get(0, gw2);
+                g2b.get(0, g2);
             }
         }
 
-        void evaluate(Dataset data, int[] rows, int from, int to, float[] w1t, FloatBuffer w2) {
-            int n = shape.width();
+        void evaluate(Dataset data, int[] rows, int from, int to, float[][] w1, FloatBuffer w2) {
             int p = shape.p();
             lossSum = 0.0;
             correct = 0;
             for (int t0 = from; t0 < to; t0 += tileRows) {
-                int rowsInTile = Math.min(tileRows, to - t0);
-                forwardTile(data, rows, t0, rowsInTile, w1t, w2, shape.activation(), n, p, shape.readoutScale());
-                for (int i = 0; i < rowsInTile; i++) {
+                int tile = Math.min(tileRows, to - t0);
+                forwardTile(data, rows, t0, tile, w1, w2);
+                for (int i = 0; i < tile; i++) {
                     int label = data.q()[rows[t0 + i]];
                     if (Losses.argmax(out, i * p, p) == label) {
                         correct++;
@@ -319,16 +358,17 @@ final class CpuEngine implements TrainingEngine {
             }
         }
 
-        /** Z = φ(gather) into zb, then out (T,P) = s·Z·W2ᵀ, copied to the heap for the loss. */
-        private void forwardTile(Dataset data, int[] rows, int t0, int rowsInTile, float[] w1t, FloatBuffer w2,
-                                 Activation act, int n, int p, float s) {
-            for (int i = 0; i < rowsInTile; i++) {
+        /** Z = φ(gather) into zb row by row, then out (T,P) = s·Z·W2ᵀ, copied to the heap for the loss. */
+        private void forwardTile(Dataset data, int[] rows, int t0, int tile, float[][] w1, FloatBuffer w2) {
+            int n = shape.width();
+            int p = shape.p();
+            for (int i = 0; i < tile; i++) {
                 int b = rows[t0 + i];
-                Activations.forwardRow(act, w1t, data.n()[b] * n, (p + data.m()[b]) * n, z, i * n, n);
+                Activations.forwardRow(shape.activation(), w1[data.n()[b]], w1[p + data.m()[b]], row, n);
+                zb.put(i * n, row);
             }
-            zb.put(0, z, 0, rowsInTile * n);
-            Blas.sgemm(false, true, rowsInTile, p, n, s, zb, n, w2, n, 0.0f, outb, p);
-            outb.get(0, out, 0, rowsInTile * p);
+            Blas.sgemm(false, true, tile, p, n, shape.readoutScale(), zb, n, w2, n, 0.0f, outb, p);
+            outb.get(0, out, 0, tile * p);
         }
     }
 }

@@ -6,6 +6,19 @@ public final class Norms {
     }
 
     public static double frobenius(float[] a) {
+        return Math.sqrt(sumOfSquares(a));
+    }
+
+    /** The norm of a matrix held as rows, summed row by row in order. */
+    public static double frobenius(float[][] rows) {
+        double sum = 0.0;
+        for (float[] row : rows) {
+            sum += sumOfSquares(row);
+        }
+        return Math.sqrt(sum);
+    }
+
+    private static double sumOfSquares(float[] a) {
         // four partial sums break the add-latency chain; the order is still fixed
         double s0 = 0.0;
         double s1 = 0.0;
@@ -21,6 +34,6 @@ public final class Norms {
         for (; i < a.length; i++) {
             s0 += (double) a[i] * a[i];
         }
-        return Math.sqrt((s0 + s1) + (s2 + s3));
+        return (s0 + s1) + (s2 + s3);
     }
 }

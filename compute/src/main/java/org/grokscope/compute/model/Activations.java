@@ -18,7 +18,7 @@ public final class Activations {
     public static double phi(Activation a, double h) {
         switch (a) {
             case QUAD: return h * h;
-            case RELU: return h > 0 ? h : 0.0;
+            case RELU: return Math.max(h, 0.0); // NaN stays NaN, as in the float kernel
             case GELU: return 0.5 * h * (1.0 + Math.tanh(GELU_C * (h + GELU_A * h * h * h)));
             case TANH: return Math.tanh(h);
             case IDENTITY: return h;
@@ -49,75 +49,81 @@ public final class Activations {
     }
 
     /**
-     * Gather and activate one sample: z[zo+k] = φ(e[r1+k] + e[r2+k]) for k < n.
-     * e is w1t (2p, N), r1 = n·N and r2 = (p+m)·N are the two embedding rows, z is a (·, N) row.
+     * Gather and activate one sample: z[k] = φ(x1[k] + x2[k]) for k < n, where x1 and x2 are the
+     * embedding rows n and p+m of w1t. Rows are separate arrays indexed from 0: HotSpot's C2 (JDK
+     * 17) vectorises such loops, but not loops over one array at two runtime offsets.
      */
-    public static void forwardRow(Activation a, float[] e, int r1, int r2, float[] z, int zo, int n) {
+    public static void forwardRow(Activation a, float[] x1, float[] x2, float[] z, int n) {
         switch (a) {
             case QUAD:
                 for (int k = 0; k < n; k++) {
-                    float h = e[r1 + k] + e[r2 + k];
-                    z[zo + k] = h * h;
+                    float h = x1[k] + x2[k];
+                    z[k] = h * h;
                 }
                 break;
             case RELU:
                 for (int k = 0; k < n; k++) {
-                    float h = e[r1 + k] + e[r2 + k];
-                    z[zo + k] = Math.max(h, 0.0f);
+                    z[k] = Math.max(x1[k] + x2[k], 0.0f);
                 }
                 break;
             case IDENTITY:
                 for (int k = 0; k < n; k++) {
-                    z[zo + k] = e[r1 + k] + e[r2 + k];
+                    z[k] = x1[k] + x2[k];
                 }
                 break;
             case CUBE:
                 for (int k = 0; k < n; k++) {
-                    float h = e[r1 + k] + e[r2 + k];
-                    z[zo + k] = h * h * h;
+                    float h = x1[k] + x2[k];
+                    z[k] = h * h * h;
                 }
                 break;
             default:
                 for (int k = 0; k < n; k++) {
-                    z[zo + k] = (float) phi(a, e[r1 + k] + e[r2 + k]);
+                    z[k] = (float) phi(a, x1[k] + x2[k]);
                 }
         }
     }
 
     /**
-     * Backward of one sample into the W1 gradient: g = φ'(h)·dz with h recomputed from the
-     * embedding rows (cheaper than storing H), scatter-added into rows r1 and r2 of gw (2p, N).
+     * Backward of one sample into the W1 gradient: g = φ'(h)·dz with h = x1 + x2 recomputed
+     * (cheaper than storing H), scatter-added into the gradient rows g1 and g2 of the same two
+     * embedding rows.
      */
-    public static void backwardRow(Activation a, float[] e, int r1, int r2, float[] dz, int dzo,
-                                   float[] gw, int n) {
+    public static void backwardRow(Activation a, float[] x1, float[] x2, float[] dz, float[] g1, float[] g2, int n) {
         switch (a) {
             case QUAD:
                 for (int k = 0; k < n; k++) {
-                    float g = 2.0f * (e[r1 + k] + e[r2 + k]) * dz[dzo + k];
-                    gw[r1 + k] += g;
-                    gw[r2 + k] += g;
+                    float g = 2.0f * (x1[k] + x2[k]) * dz[k];
+                    g1[k] += g;
+                    g2[k] += g;
                 }
                 break;
             case RELU:
                 for (int k = 0; k < n; k++) {
-                    float g = (e[r1 + k] + e[r2 + k]) > 0.0f ? dz[dzo + k] : 0.0f;
-                    gw[r1 + k] += g;
-                    gw[r2 + k] += g;
+                    float g = (x1[k] + x2[k]) > 0.0f ? dz[k] : 0.0f;
+                    g1[k] += g;
+                    g2[k] += g;
+                }
+                break;
+            case IDENTITY:
+                for (int k = 0; k < n; k++) {
+                    g1[k] += dz[k];
+                    g2[k] += dz[k];
                 }
                 break;
             case CUBE:
                 for (int k = 0; k < n; k++) {
-                    float h = e[r1 + k] + e[r2 + k];
-                    float g = 3.0f * h * h * dz[dzo + k];
-                    gw[r1 + k] += g;
-                    gw[r2 + k] += g;
+                    float h = x1[k] + x2[k];
+                    float g = 3.0f * h * h * dz[k];
+                    g1[k] += g;
+                    g2[k] += g;
                 }
                 break;
             default:
                 for (int k = 0; k < n; k++) {
-                    float g = (float) dphi(a, e[r1 + k] + e[r2 + k]) * dz[dzo + k];
-                    gw[r1 + k] += g;
-                    gw[r2 + k] += g;
+                    float g = (float) dphi(a, x1[k] + x2[k]) * dz[k];
+                    g1[k] += g;
+                    g2[k] += g;
                 }
         }
     }

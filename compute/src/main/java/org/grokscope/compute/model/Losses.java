@@ -64,6 +64,9 @@ public final class Losses {
 
     /** Turns a sum of row losses into the reported mean. */
     public static double normalise(LossKind loss, double sum, int batch, int classes) {
+        if (batch == 0) {
+            return 0.0;
+        }
         return loss == LossKind.MSE ? sum / ((double) batch * classes) : sum / batch;
     }
 }

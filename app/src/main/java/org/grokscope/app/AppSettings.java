@@ -1,0 +1,24 @@
+package org.grokscope.app;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+
+/**
+ * Defaults of the command line, from {@code grokscope.app} in the app's {@code reference.conf}.
+ *
+ * @param outDir            where {@code train} writes curves when no --out is given
+ * @param progressInterval  refresh of the progress bar on a terminal
+ * @param plainInterval     how often progress is printed as a line when stderr is not a terminal
+ * @param benchWarmup       epochs run before timing, so the JIT has compiled the step
+ * @param benchEpochs       timed epochs per backend
+ * @param benchNaiveEpochs  timed epochs of the (slow) naive backend
+ */
+public record AppSettings(String outDir, Duration progressInterval, Duration plainInterval,
+                          int benchWarmup, int benchEpochs, int benchNaiveEpochs) {
+    public static AppSettings create(Config config) {
+        Config c = config.getConfig("grokscope.app");
+        return new AppSettings(c.getString("out-dir"), c.getDuration("progress.interval"),
+                c.getDuration("progress.plain-interval"), c.getInt("bench.warmup-epochs"),
+                c.getInt("bench.epochs"), c.getInt("bench.naive-epochs"));
+    }
+}

@@ -1,0 +1,49 @@
+package org.grokscope.app;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.grokscope.protocol.EpochMetrics;
+import org.grokscope.protocol.SpecException;
+
+/** Writes a run's per-epoch metrics as CSV; unevaluated test columns are left empty. */
+final class CurveWriter implements AutoCloseable {
+    static final String HEADER =
+            "epoch,train_loss,train_acc,test_loss,test_acc,w1_norm,w2_norm,grad_w1_norm,grad_w2_norm";
+
+    private final BufferedWriter out;
+
+    private CurveWriter(BufferedWriter out) {
+        this.out = out;
+    }
+
+    static CurveWriter open(Path csv) {
+        try {
+            Path dir = csv.toAbsolutePath().getParent();
+            if (dir != null) {
+                Files.createDirectories(dir);
+            }
+            BufferedWriter w = Files.newBufferedWriter(csv);
+            w.write(HEADER);
+            w.newLine();
+            return new CurveWriter(w);
+        } catch (IOException e) {
+            throw new SpecException("--out", "cannot write " + csv + ": " + e.getMessage());
+        }
+    }
+
+    void write(EpochMetrics m) throws IOException {
+        out.write(String.format(Locale.ROOT, "%d,%.9g,%.6f,%s,%s,%.9g,%.9g,%.9g,%.9g", m.epoch(), m.trainLoss(),
+                m.trainAccuracy(), m.evaluated() ? String.format(Locale.ROOT, "%.9g", m.testLoss()) : "",
+                m.evaluated() ? String.format(Locale.ROOT, "%.6f", m.testAccuracy()) : "", m.w1Norm(), m.w2Norm(),
+                m.grad1Norm(), m.grad2Norm()));
+        out.newLine();
+    }
+
+    @Override
+    public void close() throws IOException {
+        out.close();
+    }
+}

@@ -1,0 +1,67 @@
+package org.grokscope.app;
+
+import java.io.PrintWriter;
+import org.grokscope.protocol.SpecException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code grokscope} command line: one subcommand per verb. User errors (bad specs and flags)
+ * end as one line on stderr and exit code 2; no stack traces.
+ */
+@Command(name = "grokscope", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Run, record and understand grokking experiments.",
+        subcommands = {TrainCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    public static final int USER_ERROR = 2;
+    public static final int FAILURE = 1;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line; tests set its writers and call execute. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setParameterExceptionHandler((ex, args) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("error: " + oneLine(ex.getMessage()) + " (see '"
+                    + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+            err.flush();
+            return USER_ERROR;
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            if (ex instanceof SpecException) {
+                err.println("error: " + oneLine(ex.getMessage()));
+                err.flush();
+                return USER_ERROR;
+            }
+            err.println("grokscope failed: " + oneLine(String.valueOf(ex)));
+            err.flush();
+            org.slf4j.LoggerFactory.getLogger(Main.class).error("unexpected failure", ex);
+            return FAILURE;
+        });
+        return cl;
+    }
+
+    static String oneLine(String s) {
+        return s == null ? "" : s.replace('\n', ' ').replace('\r', ' ');
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Version from the jar manifest (set by the build). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"grokscope " + CodeVersion.get()};
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package org.grokscope.app;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigSyntax;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.grokscope.compute.task.Tasks;
+import org.grokscope.protocol.RunSpec;
+import org.grokscope.protocol.RunSpecs;
+import org.grokscope.protocol.SpecException;
+import picocli.CommandLine.Option;
+
+/**
+ * The spec flags shared by the verbs that start runs. Every flag is a spec field; flag values are
+ * layered over the spec file, which is layered over the defaults, and the result is validated as a
+ * whole (task grammar included) before anything runs.
+ */
+public final class SpecOptions {
+    @Option(names = "--task", description = "built-in task or expression in n, m") String task;
+    @Option(names = "--p", description = "modulus") String p;
+    @Option(names = "--alpha", description = "training fraction in (0, 1)") String alpha;
+    @Option(names = "--split-seed") String splitSeed;
+    @Option(names = "--init-seed") String initSeed;
+    @Option(names = "--width", description = "hidden width N") String width;
+    @Option(names = "--activation", description = "quad relu gelu tanh identity cube") String activation;
+    @Option(names = "--parametrization", description = "mean-field or standard") String parametrization;
+    @Option(names = "--loss", description = "mse or cse") String loss;
+    @Option(names = "--optimizer", description = "gd or adamw") String optimizer;
+    @Option(names = "--lr") String lr;
+    @Option(names = "--momentum") String momentum;
+    @Option(names = "--nesterov", arity = "0..1", fallbackValue = "true") String nesterov;
+    @Option(names = "--weight-decay") String weightDecay;
+    @Option(names = "--beta1") String beta1;
+    @Option(names = "--beta2") String beta2;
+    @Option(names = "--eps") String eps;
+    @Option(names = "--epochs") String epochs;
+    @Option(names = "--batch-size", description = "0 for full batch") String batchSize;
+    @Option(names = "--eval-every") String evalEvery;
+    @Option(names = "--checkpoint-every") String checkpointEvery;
+    @Option(names = "--backend", description = "auto cpu naive") String backend;
+    @Option(names = "--set", description = "any spec field as path=value, e.g. --set optimizer.eps=1e-6")
+    List<String> sets;
+
+    /** Reads the spec file (may be null), applies the flags and validates everything. */
+    public RunSpec resolve(Path specFile) {
+        Config user;
+        try {
+            user = ConfigFactory.parseMap(flags(), "command-line flags");
+        } catch (ConfigException e) {
+            throw new SpecException("--set", Main.oneLine(e.getMessage()));
+        }
+        if (specFile != null) {
+            user = user.withFallback(readFile(specFile));
+        }
+        RunSpec spec = RunSpecs.fromConfig(user);
+        Tasks.parse(spec.task(), spec.p());
+        return spec;
+    }
+
+    static Config readFile(Path file) {
+        if (!Files.exists(file)) {
+            throw new SpecException("spec", "file not found: " + file);
+        }
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new SpecException("spec", "not a readable file: " + file);
+        }
+        try {
+            return ConfigFactory.parseFile(file.toFile(),
+                    ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
+        } catch (ConfigException e) {
+            throw new SpecException("spec", "cannot parse " + file + ": " + Main.oneLine(e.getMessage()));
+        }
+    }
+
+    private Map<String, Object> flags() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        put(m, "task", task);
+        put(m, "p", p);
+        put(m, "alpha", alpha);
+        put(m, "split-seed", splitSeed);
+        put(m, "init-seed", initSeed);
+        put(m, "width", width);
+        put(m, "activation", activation);
+        put(m, "parametrization", parametrization);
+        put(m, "loss", loss);
+        put(m, "optimizer.type", optimizer);
+        put(m, "optimizer.lr", lr);
+        put(m, "optimizer.momentum", momentum);
+        put(m, "optimizer.nesterov", nesterov);
+        put(m, "optimizer.weight-decay", weightDecay);
+        put(m, "optimizer.beta1", beta1);
+        put(m, "optimizer.beta2", beta2);
+        put(m, "optimizer.eps", eps);
+        put(m, "epochs", epochs);
+        put(m, "batch-size", batchSize);
+        put(m, "eval-every", evalEvery);
+        put(m, "checkpoint-every", checkpointEvery);
+        put(m, "backend", backend);
+        if (sets != null) {
+            for (String s : sets) {
+                int eq = s.indexOf('=');
+                if (eq <= 0) {
+                    throw new SpecException("--set", "expected path=value, got '" + s + "'");
+                }
+                put(m, s.substring(0, eq).strip(), s.substring(eq + 1).strip());
+            }
+        }
+        return m;
+    }
+
+    private static void put(Map<String, Object> m, String path, String value) {
+        if (value != null) {
+            m.put(path, value);
+        }
+    }
+}

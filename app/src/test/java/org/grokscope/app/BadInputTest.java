@@ -1,0 +1,89 @@
+package org.grokscope.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+
+/**
+ * Malformed specs and flags: each must end with exit code 2, exactly one line on stderr that
+ * names the offending field, no stack trace, and no curve written.
+ */
+class BadInputTest {
+    @TempDir
+    static Path dir;
+
+    static Stream<Arguments> cases() throws IOException {
+        Path broken = Files.writeString(dir.resolve("broken.conf"), "task = add\np = { 97\n");
+        Path unknownKey = Files.writeString(dir.resolve("typo.conf"), "task = add\nlearning-rate = 3\n");
+        Path badType = Files.writeString(dir.resolve("type.conf"), "width = [1, 2]\n");
+        Path badExpr = Files.writeString(dir.resolve("expr.conf"), "task = \"3*n^2 + * m\"\n");
+        Path directory = Files.createDirectories(dir.resolve("a-directory.conf"));
+        return Stream.of(
+                Arguments.of("p below 2", List.of("--p", "1"), "p:", "[2, 4096]"),
+                Arguments.of("p not a number", List.of("--p", "abc"), "p:", "expected an integer, got 'abc'"),
+                Arguments.of("alpha zero", List.of("--alpha", "0"), "alpha:", "(0, 1)"),
+                Arguments.of("alpha above one", List.of("--alpha", "1.5"), "alpha:", "(0, 1)"),
+                Arguments.of("width zero", List.of("--width", "0"), "width:", "[1, 65536]"),
+                Arguments.of("unknown task", List.of("--task", "addd"), "task:", "add"),
+                Arguments.of("expression syntax", List.of("--task", "3*n^ + m"), "task:", "column 6"),
+                Arguments.of("expression in file", List.of(badExpr.toString()), "task:", "column 9"),
+                Arguments.of("div with composite p", List.of("--task", "div", "--p", "12"), "task:", "prime"),
+                Arguments.of("negative lr", List.of("--lr", "-0.1"), "optimizer.lr:", "> 0"),
+                Arguments.of("unknown optimizer", List.of("--optimizer", "sgdx"), "optimizer.type:", "gd, adamw"),
+                Arguments.of("unknown activation", List.of("--activation", "swish"), "activation:", "quad"),
+                Arguments.of("unknown loss", List.of("--loss", "hinge"), "loss:", "mse, cse"),
+                Arguments.of("unknown backend", List.of("--backend", "tpu"), "backend:", "cpu"),
+                Arguments.of("zero epochs", List.of("--epochs", "0"), "epochs:", "[1,"),
+                Arguments.of("eval-every zero", List.of("--eval-every", "0"), "eval-every:", "[1,"),
+                Arguments.of("momentum one", List.of("--optimizer", "gd", "--momentum", "1"), "optimizer.momentum:", "[0, 1)"),
+                Arguments.of("beta2 one", List.of("--beta2", "1"), "optimizer.beta2:", "[0, 1)"),
+                Arguments.of("nesterov with adamw", List.of("--nesterov"), "optimizer.nesterov:", "gd"),
+                Arguments.of("missing file", List.of(dir.resolve("nope.conf").toString()), "spec:", "not found"),
+                Arguments.of("spec is a directory", List.of(directory.toString()), "spec:", "not a readable file"),
+                Arguments.of("unparsable HOCON", List.of(broken.toString()), "spec:", "cannot parse"),
+                Arguments.of("unknown spec field", List.of(unknownKey.toString()), "learning-rate:", "unknown field"),
+                Arguments.of("wrong type in file", List.of(badType.toString()), "width:", "expected an integer"),
+                Arguments.of("bad --set", List.of("--set", "no-equals-sign"), "--set:", "path=value"),
+                Arguments.of("zero threads", List.of("--threads", "0"), "--threads:", "at least 1"),
+                Arguments.of("unknown flag", List.of("--frobnicate", "3"), "--frobnicate", "Unknown option"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void rejectedWithOneLineNamingTheField(String name, List<String> args, String field, String detail) {
+        Path csv = dir.resolve(name.replace(' ', '-') + ".csv");
+        List<String> argv = new ArrayList<>(List.of("train", "--no-progress", "--out", csv.toString()));
+        argv.addAll(args);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+
+        int code = cl.execute(argv.toArray(String[]::new));
+
+        String text = err.toString();
+        assertEquals(Main.USER_ERROR, code, () -> "exit code; stderr: " + text);
+        List<String> lines = text.lines().toList();
+        assertEquals(1, lines.size(), () -> "one line expected: " + text);
+        assertTrue(lines.get(0).contains(field), () -> "names the field " + field + ": " + text);
+        assertTrue(lines.get(0).contains(detail), () -> "says " + detail + ": " + text);
+        assertFalse(text.contains("Exception") || text.contains("\tat "), () -> "no stack trace: " + text);
+        assertEquals("", out.toString(), "nothing on stdout");
+        assertFalse(Files.exists(csv), "no curve written");
+    }
+}
