@@ -12,13 +12,15 @@ import java.time.Duration;
  * @param benchWarmup       epochs run before timing, so the JIT has compiled the step
  * @param benchEpochs       timed epochs per backend
  * @param benchNaiveEpochs  timed epochs of the (slow) naive backend
+ * @param benchRepetitions  timed blocks per backend; bench reports their median
  */
 public record AppSettings(String outDir, Duration progressInterval, Duration plainInterval,
-                          int benchWarmup, int benchEpochs, int benchNaiveEpochs) {
+                          int benchWarmup, int benchEpochs, int benchNaiveEpochs, int benchRepetitions) {
     public static AppSettings create(Config config) {
         Config c = config.getConfig("grokscope.app");
         return new AppSettings(c.getString("out-dir"), c.getDuration("progress.interval"),
                 c.getDuration("progress.plain-interval"), c.getInt("bench.warmup-epochs"),
-                c.getInt("bench.epochs"), c.getInt("bench.naive-epochs"));
+                c.getInt("bench.epochs"), c.getInt("bench.naive-epochs"),
+                c.getInt("bench.repetitions"));
     }
 }

@@ -70,7 +70,7 @@ public final class BenchCommand implements Callable<Integer> {
                 Blas.describe(), compute.threads(), compute.lanes(), compute.tileRows(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
         out.println();
-        out.println("| backend | device | epochs timed | epochs/s | ms/epoch | GEMM GFLOP/s |");
+        out.println("| backend | device | epochs timed | epochs/s, median of blocks (min–max) | ms/epoch | GEMM GFLOP/s |");
         out.println("|---|---|---|---|---|---|");
         out.flush();
         double first = Double.NaN;
@@ -85,16 +85,25 @@ public final class BenchCommand implements Callable<Integer> {
                 for (int i = 0; i < warmup; i++) {
                     run.engine().step(null);
                 }
-                long t0 = System.nanoTime();
-                for (int i = 0; i < timed; i++) {
-                    run.engine().step(null);
+                // the median of several timed blocks: one hiccup of a shared machine moves it least
+                int blocks = naive ? 1 : app.benchRepetitions();
+                int perBlock = Math.max(1, timed / blocks);
+                double[] rates = new double[blocks];
+                for (int k = 0; k < blocks; k++) {
+                    long t0 = System.nanoTime();
+                    for (int i = 0; i < perBlock; i++) {
+                        run.engine().step(null);
+                    }
+                    rates[k] = perBlock / ((System.nanoTime() - t0) / 1e9);
                 }
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                double rate = timed / seconds;
+                double[] sorted = rates.clone();
+                java.util.Arrays.sort(sorted);
+                double rate = sorted[blocks / 2];
+                timed = perBlock * blocks;
                 // three GEMMs of p·N·B multiply-adds each per full-batch step
                 double gflops = 3.0 * 2.0 * spec.p() * spec.width() * batch * rate / 1e9;
-                out.printf(Locale.ROOT, "| %s | %s | %d | %.1f | %.2f | %.1f |%n", kind.specName(),
-                        run.backend().device(), timed, rate, 1000.0 / rate, gflops);
+                out.printf(Locale.ROOT, "| %s | %s | %d | %.1f (%.1f–%.1f) | %.2f | %.1f |%n", kind.specName(),
+                        run.backend().device(), timed, rate, sorted[0], sorted[blocks - 1], 1000.0 / rate, gflops);
                 out.flush();
                 if (Double.isNaN(first)) {
                     first = rate;

@@ -77,6 +77,23 @@ final class CpuEngine implements TrainingEngine {
 
     @Override
     public BatchStats computeGradients(int[] rows) {
+        return forwardBackward(rows, null);
+    }
+
+    /** Sums the lane gradients and updates each slice of the weights in the same pass. */
+    @Override
+    public BatchStats step(int[] rows) {
+        Optimizer.StepConstants c = optimizer.constants(step + 1);
+        BatchStats stats = forwardBackward(rows, c);
+        step++;
+        return stats;
+    }
+
+    /**
+     * Runs the lanes, then reduces their gradients row by row; with {@code update} not null each
+     * reduced slice is also stepped by the optimizer while it is still in cache.
+     */
+    private BatchStats forwardBackward(int[] rows, Optimizer.StepConstants update) {
         int[] r = rows == null ? allRows : rows;
         w2buf.put(0, w2);
         runLanes(r.length, (lane, from, to) -> lane.train(train, r, from, to, r.length, w1, w2buf));
@@ -87,25 +104,33 @@ final class CpuEngine implements TrainingEngine {
                     float[] target = g1[row];
                     System.arraycopy(lanes[0].g1[row], 0, target, 0, target.length);
                     for (int l = 1; l < lanes.length; l++) {
-                        add(target, lanes[l].g1[row]);
+                        add(target, lanes[l].g1[row], 0, target.length);
+                    }
+                    if (update != null) {
+                        optimizer.update(update, w1[row], target, first1[row], second1[row], 0, target.length);
                     }
                 }
                 return null;
             });
         }
-        reduce.add(() -> {
-            System.arraycopy(lanes[0].g2, 0, g2, 0, g2.length);
-            for (int l = 1; l < lanes.length; l++) {
-                add(g2, lanes[l].g2);
-            }
-            return null;
-        });
+        for (int[] range : split(w2.length)) {
+            reduce.add(() -> {
+                System.arraycopy(lanes[0].g2, range[0], g2, range[0], range[1] - range[0]);
+                for (int l = 1; l < lanes.length; l++) {
+                    add(g2, lanes[l].g2, range[0], range[1]);
+                }
+                if (update != null) {
+                    optimizer.update(update, w2, g2, first2, second2, range[0], range[1]);
+                }
+                return null;
+            });
+        }
         invokeAll(reduce);
         return collect(r.length);
     }
 
-    private static void add(float[] target, float[] src) {
-        for (int i = 0; i < target.length; i++) {
+    private static void add(float[] target, float[] src, int from, int to) {
+        for (int i = from; i < to; i++) {
             target[i] += src[i];
         }
     }

@@ -31,16 +31,30 @@ public final class Losses {
     public static double rowLoss(LossKind loss, float[] out, int o, int label, int classes, int batch,
                                  float[] r, int ro) {
         if (loss == LossKind.MSE) {
-            double sum = 0.0;
+            // the row sum in float with two accumulators (a short, latency-bound chain otherwise);
+            // the target's 1 is applied after the loop so the loop has no branch
             float coef = 2.0f / ((float) batch * classes);
-            for (int j = 0; j < classes; j++) {
-                float d = out[o + j] - (j == label ? 1.0f : 0.0f);
-                sum += (double) d * d;
-                if (r != null) {
-                    r[ro + j] = coef * d;
-                }
+            float atLabel = out[o + label];
+            float s0 = 0.0f;
+            float s1 = 0.0f;
+            int j = 0;
+            for (; j + 1 < classes; j += 2) {
+                float d0 = out[o + j];
+                float d1 = out[o + j + 1];
+                s0 += d0 * d0;
+                s1 += d1 * d1;
             }
-            return sum;
+            if (j < classes) {
+                s0 += out[o + j] * out[o + j];
+            }
+            float dl = atLabel - 1.0f;
+            if (r != null) {
+                for (int k = 0; k < classes; k++) {
+                    r[ro + k] = coef * out[o + k];
+                }
+                r[ro + label] = coef * dl;
+            }
+            return (double) (s0 + s1) - (double) atLabel * atLabel + (double) dl * dl;
         }
         float max = out[o];
         for (int j = 1; j < classes; j++) {
