@@ -40,6 +40,22 @@ public record Weights(ModelShape shape, float[] w1t, float[] w2) {
         return new Weights(shape, w1t, w2);
     }
 
+    /** Weights from the paper's layout (W1 as N×2p, as checkpoints store it). */
+    public static Weights fromPaperLayout(ModelShape shape, float[] w1, float[] w2) {
+        int n = shape.width();
+        int in = shape.inputs();
+        if (w1.length != n * in) {
+            throw new IllegalArgumentException("W1 has " + w1.length + " entries, expected " + n * in);
+        }
+        float[] w1t = new float[w1.length];
+        for (int k = 0; k < n; k++) {
+            for (int j = 0; j < in; j++) {
+                w1t[j * n + k] = w1[k * in + j];
+            }
+        }
+        return new Weights(shape, w1t, w2.clone());
+    }
+
     /** W1 in the paper's layout: N rows, 2p columns, row-major. */
     public float[] w1() {
         int n = shape.width();

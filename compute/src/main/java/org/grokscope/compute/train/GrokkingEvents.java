@@ -9,40 +9,21 @@ import org.grokscope.protocol.EpochMetrics;
  */
 public final class GrokkingEvents {
     private final EventSettings settings;
-    private int tFit = -1;
-    private int tGrok = -1;
-    private int streakStart = -1;
-    private int streak;
+    private GrokProgress progress = GrokProgress.START;
 
     public GrokkingEvents(EventSettings settings) {
         this.settings = settings;
     }
 
     public void accept(EpochMetrics m) {
-        if (tFit < 0 && m.trainAccuracy() >= settings.fitAccuracy()) {
-            tFit = m.epoch();
-        }
-        if (tGrok >= 0 || !m.evaluated()) {
-            return;
-        }
-        if (m.testAccuracy() >= settings.grokAccuracy()) {
-            if (streak == 0) {
-                streakStart = m.epoch();
-            }
-            streak++;
-            if (streak >= settings.hold()) {
-                tGrok = streakStart;
-            }
-        } else {
-            streak = 0;
-        }
+        progress = progress.next(m, settings);
     }
 
     public int tFit() {
-        return tFit;
+        return progress.tFit();
     }
 
     public int tGrok() {
-        return tGrok;
+        return progress.tGrok();
     }
 }

@@ -93,6 +93,15 @@ public final class TrainingRun implements AutoCloseable {
         return epoch;
     }
 
+    /** Continues from a checkpoint: weights and optimizer state after {@code atEpoch} epochs. */
+    public void restore(int atEpoch, Weights weights, org.grokscope.compute.optim.OptimizerState state) {
+        if (atEpoch < 0 || atEpoch > spec.epochs()) {
+            throw new IllegalArgumentException("checkpoint epoch " + atEpoch + " outside the run");
+        }
+        engine.restore(weights, state);
+        epoch = atEpoch;
+    }
+
     public RunSpec spec() {
         return spec;
     }

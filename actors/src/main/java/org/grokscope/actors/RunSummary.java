@@ -1,0 +1,64 @@
+package org.grokscope.actors;
+
+import org.grokscope.protocol.EpochMetrics;
+import org.grokscope.protocol.RunSpec;
+import org.grokscope.protocol.RunStatus;
+import org.grokscope.protocol.events.CheckpointSaved;
+import org.grokscope.protocol.events.EpochCompleted;
+import org.grokscope.protocol.events.RunCompleted;
+import org.grokscope.protocol.events.RunEvent;
+import org.grokscope.protocol.events.RunFailed;
+import org.grokscope.protocol.events.RunPaused;
+import org.grokscope.protocol.events.RunResumed;
+import org.grokscope.protocol.events.RunStarted;
+import org.grokscope.protocol.events.RunStopped;
+
+/**
+ * A run as its journal tells it, folded from events read through persistence query: what
+ * {@code grokscope runs} lists. Counts EpochCompleted events so gaps and duplicates show.
+ */
+public record RunSummary(String runId, RunSpec spec, RunStatus status, int epoch, EpochMetrics last,
+                         EpochMetrics lastEvaluated, int tFit, int tGrok, String reason, long epochEvents,
+                         boolean contiguous, CheckpointSaved lastCheckpoint) {
+
+    public static RunSummary empty(String runId) {
+        return new RunSummary(runId, null, RunStatus.NEW, 0, null, null, -1, -1, null, 0, true, null);
+    }
+
+    public RunSummary apply(RunEvent event) {
+        if (event instanceof RunStarted e) {
+            return new RunSummary(runId, e.spec(), RunStatus.RUNNING, epoch, last, lastEvaluated, tFit, tGrok, null,
+                    epochEvents, contiguous, lastCheckpoint);
+        }
+        if (event instanceof EpochCompleted e) {
+            EpochMetrics m = e.metrics();
+            return new RunSummary(runId, spec, status, m.epoch(), m, m.evaluated() ? m : lastEvaluated, tFit, tGrok,
+                    reason, epochEvents + 1, contiguous && m.epoch() == epoch + 1, lastCheckpoint);
+        }
+        if (event instanceof CheckpointSaved e) {
+            return new RunSummary(runId, spec, status, epoch, last, lastEvaluated, tFit, tGrok, reason, epochEvents,
+                    contiguous, e);
+        }
+        if (event instanceof RunCompleted e) {
+            return with(RunStatus.COMPLETED, null, e.tFit(), e.tGrok());
+        }
+        if (event instanceof RunFailed e) {
+            return with(RunStatus.FAILED, e.reason(), tFit, tGrok);
+        }
+        if (event instanceof RunPaused) {
+            return with(RunStatus.PAUSED, null, tFit, tGrok);
+        }
+        if (event instanceof RunResumed) {
+            return with(RunStatus.RUNNING, null, tFit, tGrok);
+        }
+        if (event instanceof RunStopped) {
+            return with(RunStatus.STOPPED, null, tFit, tGrok);
+        }
+        return this;
+    }
+
+    private RunSummary with(RunStatus newStatus, String newReason, int fit, int grok) {
+        return new RunSummary(runId, spec, newStatus, epoch, last, lastEvaluated, fit, grok, newReason, epochEvents,
+                contiguous, lastCheckpoint);
+    }
+}

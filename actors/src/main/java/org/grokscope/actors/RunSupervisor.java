@@ -1,0 +1,219 @@
+package org.grokscope.actors;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.grokscope.protocol.RunSpec;
+import org.grokscope.protocol.RunStatus;
+
+/**
+ * Starts, queues and supervises runs: one {@link Trainer} child per active run, at most
+ * {@code maxConcurrent} training at once, the rest queued in submission order. A trainer that
+ * fails is restarted with backoff by its own supervision; when restarts run out it stops, and the
+ * supervisor records the run as Failed with the last error. One run's failure never touches
+ * another's trainer or journal.
+ */
+public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command> {
+
+    public sealed interface Command {
+    }
+
+    /** Train a new run under this id, or continue an existing one (resume). */
+    public record StartRun(String runId, RunSpec spec, ActorRef<Trainer.Reply> replyTo) implements Command {
+    }
+
+    public record PauseRun(String runId, ActorRef<Trainer.Reply> replyTo) implements Command {
+    }
+
+    public record StopRun(String runId, ActorRef<Trainer.Reply> replyTo) implements Command {
+    }
+
+    /** Pauses every active run and drops the queue (a clean shutdown). */
+    public record PauseAll(ActorRef<Integer> replyTo) implements Command {
+    }
+
+    /** Active and queued runs with their statuses as this process sees them. */
+    public record ListRuns(ActorRef<Map<String, RunStatus>> replyTo) implements Command {
+    }
+
+    /** The journaled state of an active run, for progress views; empty when not active here. */
+    public record GetRunState(String runId, ActorRef<java.util.Optional<Trainer.State>> replyTo) implements Command {
+    }
+
+    /** Who to tell when a run ends (completed, failed, paused, stopped). */
+    public record Subscribe(ActorRef<Trainer.Ended> listener) implements Command {
+    }
+
+    private record TrainerEnded(Trainer.Ended ended) implements Command {
+    }
+
+    private record TrainerTerminated(String runId) implements Command {
+    }
+
+    private record Queued(String runId, RunSpec spec, ActorRef<Trainer.Reply> replyTo) {
+    }
+
+    public static Behavior<Command> create(TrainerSettings settings, int maxConcurrent, FaultHook faults) {
+        return Behaviors.setup(ctx -> new RunSupervisor(ctx, settings, maxConcurrent, faults));
+    }
+
+    private final TrainerSettings settings;
+    private final int maxConcurrent;
+    private final FaultHook faults;
+    private final Map<String, String> failures = new ConcurrentHashMap<>();
+    private final Map<String, ActorRef<Trainer.Command>> active = new LinkedHashMap<>();
+    private final Map<String, RunStatus> ended = new HashMap<>();
+    private final Deque<Queued> queue = new ArrayDeque<>();
+    private final ActorRef<Trainer.Ended> endedAdapter;
+    private final java.util.List<ActorRef<Trainer.Ended>> listeners = new java.util.ArrayList<>();
+
+    private RunSupervisor(ActorContext<Command> context, TrainerSettings settings, int maxConcurrent,
+                          FaultHook faults) {
+        super(context);
+        this.settings = settings;
+        this.maxConcurrent = maxConcurrent;
+        this.faults = faults;
+        this.endedAdapter = context.messageAdapter(Trainer.Ended.class, TrainerEnded::new);
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(StartRun.class, this::onStartRun)
+                .onMessage(PauseRun.class, this::onPauseRun)
+                .onMessage(StopRun.class, this::onStopRun)
+                .onMessage(PauseAll.class, this::onPauseAll)
+                .onMessage(ListRuns.class, this::onListRuns)
+                .onMessage(Subscribe.class, this::onSubscribe)
+                .onMessage(GetRunState.class, this::onGetRunState)
+                .onMessage(TrainerEnded.class, this::onTrainerEnded)
+                .onMessage(Forward.class, this::onForward)
+                .onMessage(TrainerTerminated.class, this::onTrainerTerminated)
+                .build();
+    }
+
+    private Behavior<Command> onStartRun(StartRun cmd) {
+        if (active.containsKey(cmd.runId()) || queue.stream().anyMatch(q -> q.runId().equals(cmd.runId()))) {
+            cmd.replyTo().tell(new Trainer.Rejected(cmd.runId(), "run " + cmd.runId() + " is already active"));
+            return this;
+        }
+        ended.remove(cmd.runId());
+        queue.addLast(new Queued(cmd.runId(), cmd.spec(), cmd.replyTo()));
+        admit();
+        return this;
+    }
+
+    private Behavior<Command> onPauseRun(PauseRun cmd) {
+        return control(cmd.runId(), cmd.replyTo(), new Trainer.Pause(cmd.replyTo()), RunStatus.PAUSED);
+    }
+
+    private Behavior<Command> onStopRun(StopRun cmd) {
+        return control(cmd.runId(), cmd.replyTo(), new Trainer.Stop(cmd.replyTo()), RunStatus.STOPPED);
+    }
+
+    private Behavior<Command> control(String runId, ActorRef<Trainer.Reply> replyTo, Trainer.Command command,
+                                      RunStatus whenQueued) {
+        ActorRef<Trainer.Command> trainer = active.get(runId);
+        if (trainer != null) {
+            trainer.tell(command);
+        } else if (queue.removeIf(q -> q.runId().equals(runId))) {
+            replyTo.tell(new Trainer.Accepted(runId, whenQueued, 0));
+        } else {
+            // not active in this process: a trainer that only records the command
+            spawn(runId, false).tell(command);
+        }
+        return this;
+    }
+
+    private Behavior<Command> onPauseAll(PauseAll cmd) {
+        queue.clear();
+        ActorRef<Trainer.Reply> ignore = getContext().getSystem().ignoreRef();
+        for (ActorRef<Trainer.Command> trainer : active.values()) {
+            trainer.tell(new Trainer.Pause(ignore));
+        }
+        cmd.replyTo().tell(active.size());
+        return this;
+    }
+
+    private Behavior<Command> onListRuns(ListRuns cmd) {
+        Map<String, RunStatus> runs = new LinkedHashMap<>(ended);
+        active.keySet().forEach(id -> runs.put(id, RunStatus.RUNNING));
+        queue.forEach(q -> runs.put(q.runId(), RunStatus.QUEUED));
+        cmd.replyTo().tell(runs);
+        return this;
+    }
+
+    private Behavior<Command> onGetRunState(GetRunState cmd) {
+        ActorRef<Trainer.Command> trainer = active.get(cmd.runId());
+        if (trainer == null) {
+            cmd.replyTo().tell(java.util.Optional.empty());
+        } else {
+            getContext().ask(Trainer.State.class, trainer, java.time.Duration.ofSeconds(5), Trainer.GetState::new,
+                    (state, error) -> new Forward(() -> cmd.replyTo().tell(java.util.Optional.ofNullable(state))));
+        }
+        return this;
+    }
+
+    /** Replies once an ask to a trainer has come back, on the supervisor's own thread. */
+    private record Forward(Runnable action) implements Command {
+    }
+
+    private Behavior<Command> onForward(Forward f) {
+        f.action().run();
+        return this;
+    }
+
+    private Behavior<Command> onSubscribe(Subscribe cmd) {
+        listeners.add(cmd.listener());
+        return this;
+    }
+
+    private Behavior<Command> onTrainerEnded(TrainerEnded msg) {
+        Trainer.Ended e = msg.ended();
+        ended.put(e.runId(), e.status());
+        listeners.forEach(l -> l.tell(e));
+        return this;
+    }
+
+    /** A trainer stopped: on purpose (it said Ended before), or because restarts ran out. */
+    private Behavior<Command> onTrainerTerminated(TrainerTerminated msg) {
+        String runId = msg.runId();
+        active.remove(runId);
+        if (!ended.containsKey(runId)) {
+            String reason = "gave up after " + settings.maxRestarts() + " restarts: "
+                    + failures.getOrDefault(runId, "unknown error");
+            getContext().getLog().error("run {} failed: {}", runId, reason);
+            spawn(runId, false).tell(new Trainer.MarkFailed(reason, getContext().getSystem().ignoreRef()));
+        }
+        admit();
+        return this;
+    }
+
+    private void admit() {
+        while (!queue.isEmpty() && active.size() < maxConcurrent) {
+            Queued next = queue.pollFirst();
+            ActorRef<Trainer.Command> trainer = spawn(next.runId(), true);
+            active.put(next.runId(), trainer);
+            trainer.tell(new Trainer.Start(next.spec(), next.replyTo()));
+        }
+    }
+
+    private ActorRef<Trainer.Command> spawn(String runId, boolean train) {
+        String name = (train ? "train-" : "record-") + runId + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        ActorRef<Trainer.Command> ref = getContext().spawn(
+                Trainer.create(runId, settings, faults, failures, train, endedAdapter), name);
+        if (train) {
+            getContext().watchWith(ref, new TrainerTerminated(runId));
+        }
+        return ref;
+    }
+}

@@ -1,0 +1,154 @@
+package org.grokscope.actors;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.persistence.query.journal.leveldb.javadsl.LeveldbReadJournal;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.grokscope.compute.ComputeSettings;
+import org.grokscope.protocol.events.RunEvent;
+
+/**
+ * A Grokscope node: the locked data directory, an actor system whose guardian is the
+ * {@link RunSupervisor}, and the read journal. The CLI opens one per command today; a
+ * long-running server would open one and keep it.
+ */
+public final class RunSystem implements AutoCloseable {
+    private static final String RUN_PREFIX = "run-";
+
+    private final DataDirectory data;
+    private final ActorSystem<RunSupervisor.Command> system;
+    private final LeveldbReadJournal journal;
+    private final Duration askTimeout = Duration.ofSeconds(30);
+    private final int maxConcurrent;
+
+    private RunSystem(DataDirectory data, ActorSystem<RunSupervisor.Command> system, int maxConcurrent) {
+        this.data = data;
+        this.system = system;
+        this.maxConcurrent = maxConcurrent;
+        this.journal = PersistenceQuery.get(system).getReadJournalFor(LeveldbReadJournal.class,
+                LeveldbReadJournal.Identifier());
+    }
+
+    /**
+     * Opens the node on {@code dataDir}.
+     *
+     * @param base        application config (reference.conf, application.conf, overrides)
+     * @param maxConcurrent runs trained at once; 0 takes grokscope.supervisor.max-concurrent-runs
+     */
+    public static RunSystem open(Path dataDir, Config base, int maxConcurrent, String codeVersion, FaultHook faults) {
+        DataDirectory data = DataDirectory.open(dataDir);
+        try {
+            Config config = ConfigFactory.empty()
+                    .withValue("grokscope.data-dir", ConfigValueFactory.fromAnyRef(data.root().toString()))
+                    .withValue("pekko.persistence.journal.leveldb.dir",
+                            ConfigValueFactory.fromAnyRef(data.journal().toString()))
+                    .withValue("pekko.persistence.snapshot-store.local.dir",
+                            ConfigValueFactory.fromAnyRef(data.snapshots().toString()))
+                    .withFallback(base).resolve();
+            int cores = Runtime.getRuntime().availableProcessors();
+            int configured = config.getInt("grokscope.supervisor.max-concurrent-runs");
+            int concurrent = maxConcurrent > 0 ? maxConcurrent : configured > 0 ? configured : cores;
+            int perRun = config.getInt("grokscope.supervisor.threads-per-run");
+            int threads = perRun > 0 ? perRun : Math.max(1, cores / concurrent);
+            TrainerSettings settings = TrainerSettings.create(config,
+                    ComputeSettings.create(config).withThreads(threads), codeVersion);
+            ActorSystem<RunSupervisor.Command> system = ActorSystem.create(
+                    RunSupervisor.create(settings, concurrent, faults), "grokscope", config);
+            return new RunSystem(data, system, concurrent);
+        } catch (RuntimeException e) {
+            data.close();
+            throw e;
+        }
+    }
+
+    public ActorSystem<RunSupervisor.Command> system() {
+        return system;
+    }
+
+    public Path dataDir() {
+        return data.root();
+    }
+
+    public int maxConcurrent() {
+        return maxConcurrent;
+    }
+
+    public <T> T ask(Function<ActorRef<T>, RunSupervisor.Command> message) {
+        CompletionStage<T> reply = AskPattern.ask(system, message::apply, askTimeout, system.scheduler());
+        try {
+            return reply.toCompletableFuture().get(askTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("no answer from the supervisor: " + e, e);
+        }
+    }
+
+    /** Ids of every run in the journal. */
+    public List<String> runIds() {
+        List<String> ids = await(journal.currentPersistenceIds()
+                .filter(id -> id.startsWith(RUN_PREFIX))
+                .map(id -> id.substring(RUN_PREFIX.length()))
+                .runWith(Sink.seq(), system));
+        List<String> sorted = new ArrayList<>(ids);
+        java.util.Collections.sort(sorted);
+        return sorted;
+    }
+
+    /** The journal's events of one run, in order. */
+    public List<RunEvent> events(String runId) {
+        return await(journal.currentEventsByPersistenceId(RUN_PREFIX + runId, 0L, Long.MAX_VALUE)
+                .map(envelope -> (RunEvent) envelope.event())
+                .runWith(Sink.seq(), system));
+    }
+
+    public RunSummary summary(String runId) {
+        RunSummary s = RunSummary.empty(runId);
+        for (RunEvent e : events(runId)) {
+            s = s.apply(e);
+        }
+        return s;
+    }
+
+    public Map<String, org.grokscope.protocol.RunStatus> activeRuns() {
+        return ask(RunSupervisor.ListRuns::new);
+    }
+
+    private <T> T await(CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture().get(5, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new IllegalStateException("cannot read the journal in " + data.root() + ": " + cause.getMessage(), cause);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            system.terminate();
+            system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // terminate is best effort; the lock goes with the process anyway
+        } finally {
+            data.close();
+        }
+    }
+}

@@ -1,0 +1,438 @@
+package org.grokscope.actors;
+
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.PreRestart;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import org.grokscope.compute.model.ModelShape;
+import org.grokscope.compute.model.Weights;
+import org.grokscope.compute.optim.OptimizerState;
+import org.grokscope.compute.train.GrokProgress;
+import org.grokscope.compute.train.TrainingRun;
+import org.grokscope.protocol.EpochMetrics;
+import org.grokscope.protocol.RunSpec;
+import org.grokscope.protocol.RunStatus;
+import org.grokscope.protocol.events.CheckpointSaved;
+import org.grokscope.protocol.events.EpochCompleted;
+import org.grokscope.protocol.events.OptimizerCheckpoint;
+import org.grokscope.protocol.events.RunCompleted;
+import org.grokscope.protocol.events.RunEvent;
+import org.grokscope.protocol.events.RunFailed;
+import org.grokscope.protocol.events.RunPaused;
+import org.grokscope.protocol.events.RunResumed;
+import org.grokscope.protocol.events.RunStarted;
+import org.grokscope.protocol.events.RunStopped;
+import org.grokscope.protocol.serialization.KryoSerializable;
+
+/**
+ * One training run as an event-sourced entity (persistence id {@code run-<id>}). It trains in
+ * chunks on the training dispatcher and persists one EpochCompleted per epoch, a CheckpointSaved
+ * (weights and optimizer state) at the spec's cadence and at the end, and a snapshot with every
+ * checkpoint. After a crash it restores the last checkpoint and recomputes, without persisting, the
+ * epochs the journal already holds (training is deterministic), so the journal never has gaps or
+ * duplicates and the final weights equal those of an uninterrupted run.
+ */
+public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEvent, Trainer.State> {
+
+    // ---- Command ----
+
+    public sealed interface Command {
+    }
+
+    /** Create the run (when new) and train; resumes a paused run. */
+    public record Start(RunSpec spec, ActorRef<Reply> replyTo) implements Command {
+    }
+
+    public record Pause(ActorRef<Reply> replyTo) implements Command {
+    }
+
+    public record Stop(ActorRef<Reply> replyTo) implements Command {
+    }
+
+    /** Sent by the supervisor when restarts ran out: records the failure and stops. */
+    public record MarkFailed(String reason, ActorRef<Reply> replyTo) implements Command {
+    }
+
+    public record GetState(ActorRef<State> replyTo) implements Command {
+    }
+
+    private record Continue() implements Command {
+    }
+
+    private record ChunkDone(Chunk chunk) implements Command {
+    }
+
+    private record ChunkFailed(Throwable error) implements Command {
+    }
+
+    /** Told to the supervisor when the trainer stops on purpose: paused, completed, failed, stopped. */
+    public record Ended(String runId, RunStatus status, String reason) {
+    }
+
+    // ---- Reply ----
+
+    public sealed interface Reply {
+    }
+
+    public record Accepted(String runId, RunStatus status, int epoch) implements Reply {
+    }
+
+    public record Rejected(String runId, String reason) implements Reply {
+    }
+
+    // ---- State ----
+
+    /**
+     * What the journal says about the run: status, spec, last journaled epoch and its metrics,
+     * grokking progress and the last checkpoint. Snapshots store exactly this.
+     */
+    public record State(String runId, RunStatus status, RunSpec spec, String codeVersion, int epoch,
+                        EpochMetrics last, EpochMetrics lastEvaluated, GrokProgress grok, CheckpointSaved checkpoint,
+                        String reason) implements KryoSerializable {
+
+        static State empty(String runId) {
+            return new State(runId, RunStatus.NEW, null, null, 0, null, null, GrokProgress.START, null, null);
+        }
+
+        State with(RunStatus newStatus, String newReason) {
+            return new State(runId, newStatus, spec, codeVersion, epoch, last, lastEvaluated, grok, checkpoint, newReason);
+        }
+    }
+
+    // ---- create ----
+
+    /**
+     * @param failures where the trainer leaves its last error before a restart, so whoever records
+     *                 the run as Failed (restarts exhausted) can say why
+     * @param train    false for a trainer that only answers queries and control commands
+     * @param ended    told when the trainer stops on purpose
+     */
+    public static Behavior<Command> create(String runId, TrainerSettings settings, FaultHook faults,
+                                           Map<String, String> failures, boolean train, ActorRef<Ended> ended) {
+        Behavior<Command> trainer = Behaviors.setup(
+                ctx -> new Trainer(ctx, runId, settings, faults, failures, train, ended));
+        return Behaviors.supervise(trainer).onFailure(TrainingFault.class,
+                SupervisorStrategy.restartWithBackoff(settings.minBackoff(), settings.maxBackoff(),
+                        settings.randomFactor()).withMaxRestarts(settings.maxRestarts()));
+    }
+
+    public static PersistenceId persistenceId(String runId) {
+        return PersistenceId.ofUniqueId("run-" + runId);
+    }
+
+    /** Thrown on the actor when a chunk failed, so supervision restarts it from its snapshot. */
+    static final class TrainingFault extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TrainingFault(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private final ActorContext<Command> context;
+    private final String runId;
+    private final TrainerSettings settings;
+    private final FaultHook faults;
+    private final Map<String, String> failures;
+    private final boolean train;
+    private final Executor trainingExecutor;
+    private final ActorRef<Ended> ended;
+
+    /** The compute side; lives outside State because it is rebuilt from State, never journaled. */
+    private TrainingRun session;
+    private boolean chunkInFlight;
+    private boolean controlWaiting;
+
+    private Trainer(ActorContext<Command> context, String runId, TrainerSettings settings, FaultHook faults,
+                    Map<String, String> failures, boolean train, ActorRef<Ended> ended) {
+        super(persistenceId(runId));
+        this.ended = ended;
+        this.context = context;
+        this.runId = runId;
+        this.settings = settings;
+        this.faults = faults;
+        this.failures = failures;
+        this.train = train;
+        this.trainingExecutor = context.getSystem().dispatchers()
+                .lookup(DispatcherSelector.fromConfig("grokscope.training-dispatcher"));
+    }
+
+    @Override
+    public State emptyState() {
+        return State.empty(runId);
+    }
+
+    // ---- handlers ----
+
+    @Override
+    public CommandHandler<Command, RunEvent, State> commandHandler() {
+        return newCommandHandlerBuilder().forAnyState()
+                .onCommand(Start.class, this::onStart)
+                .onCommand(Pause.class, this::onPause)
+                .onCommand(Stop.class, this::onStop)
+                .onCommand(MarkFailed.class, this::onMarkFailed)
+                .onCommand(GetState.class, (state, cmd) -> Effect().reply(cmd.replyTo(), state))
+                .onCommand(Continue.class, this::onContinue)
+                .onCommand(ChunkDone.class, this::onChunkDone)
+                .onCommand(ChunkFailed.class, this::onChunkFailed)
+                .build();
+    }
+
+    private Effect<RunEvent, State> onStart(State state, Start cmd) {
+        if (state.status() == RunStatus.NEW && cmd.spec() == null) {
+            // a resume of a run that does not exist: nothing may be written for it
+            return Effect().none().thenRun(this::announceEnd).thenStop()
+                    .thenReply(cmd.replyTo(), s -> new Rejected(runId, "no run " + runId + " in this data directory"));
+        }
+        if (state.status() == RunStatus.NEW) {
+            RunStarted started = new RunStarted(runId, cmd.spec(), settings.codeVersion(), System.currentTimeMillis());
+            return Effect().persist(started).thenRun(s -> startChunk(s)).thenReply(cmd.replyTo(), this::accepted);
+        }
+        if (state.status() == RunStatus.PAUSED) {
+            return Effect().persist(new RunResumed(state.epoch())).thenRun(s -> startChunk(s))
+                    .thenReply(cmd.replyTo(), this::accepted);
+        }
+        if (state.status() == RunStatus.RUNNING) {
+            startChunk(state);
+            return Effect().reply(cmd.replyTo(), accepted(state));
+        }
+        return Effect().reply(cmd.replyTo(), new Rejected(runId, "run " + runId + " is " + state.status().specName()));
+    }
+
+    private Effect<RunEvent, State> onPause(State state, Pause cmd) {
+        if (chunkInFlight) {
+            controlWaiting = true;
+            return Effect().stash();
+        }
+        if (state.status() != RunStatus.RUNNING) {
+            return Effect().reply(cmd.replyTo(), accepted(state));
+        }
+        return Effect().persist(new RunPaused(state.epoch())).thenRun(this::announceEnd).thenStop()
+                .thenReply(cmd.replyTo(), this::accepted);
+    }
+
+    private Effect<RunEvent, State> onStop(State state, Stop cmd) {
+        if (chunkInFlight) {
+            controlWaiting = true;
+            return Effect().stash();
+        }
+        if (state.status().terminal() || state.status() == RunStatus.NEW) {
+            return Effect().reply(cmd.replyTo(), accepted(state));
+        }
+        return Effect().persist(new RunStopped(state.epoch())).thenRun(this::announceEnd).thenStop()
+                .thenReply(cmd.replyTo(), this::accepted);
+    }
+
+    private Effect<RunEvent, State> onMarkFailed(State state, MarkFailed cmd) {
+        if (chunkInFlight) {
+            controlWaiting = true;
+            return Effect().stash();
+        }
+        if (state.status().terminal()) {
+            return Effect().reply(cmd.replyTo(), accepted(state));
+        }
+        return Effect().persist(new RunFailed(state.epoch(), cmd.reason())).thenRun(this::announceEnd).thenStop()
+                .thenReply(cmd.replyTo(), this::accepted);
+    }
+
+    private Effect<RunEvent, State> onContinue(State state, Continue cmd) {
+        startChunk(state);
+        return Effect().none();
+    }
+
+    private Effect<RunEvent, State> onChunkDone(State state, ChunkDone done) {
+        chunkInFlight = false;
+        Chunk chunk = done.chunk();
+        List<RunEvent> events = new ArrayList<>();
+        for (EpochMetrics m : chunk.fresh()) {
+            events.add(new EpochCompleted(m));
+        }
+        if (chunk.checkpoint() != null) {
+            events.add(chunk.checkpoint());
+        }
+        int last = chunk.fresh().isEmpty() ? state.epoch() : chunk.fresh().get(chunk.fresh().size() - 1).epoch();
+        if (chunk.diverged()) {
+            events.add(new RunFailed(last, RunFailed.DIVERGED));
+        } else if (chunk.finished()) {
+            GrokProgress grok = state.grok();
+            for (EpochMetrics m : chunk.fresh()) {
+                grok = grok.next(m, settings.events());
+            }
+            events.add(new RunCompleted(last, grok.tFit(), grok.tGrok()));
+        }
+        boolean resumeAfter = !controlWaiting;
+        controlWaiting = false;
+        if (chunk.error() != null) {
+            Runnable fail = () -> context.getSelf().tell(new ChunkFailed(chunk.error()));
+            return events.isEmpty() ? Effect().none().thenRun(s -> fail.run())
+                    : Effect().persist(events).thenRun(s -> fail.run());
+        }
+        if (chunk.diverged() || chunk.finished()) {
+            return Effect().persist(events).thenRun(this::announceEnd).thenStop();
+        }
+        return Effect().persist(events).thenRun(s -> {
+            if (resumeAfter) {
+                startChunk(s);
+            }
+        }).thenUnstashAll();
+    }
+
+    private void announceEnd(State state) {
+        ended.tell(new Ended(runId, state.status(), state.reason()));
+    }
+
+    private Effect<RunEvent, State> onChunkFailed(State state, ChunkFailed failed) {
+        chunkInFlight = false;
+        Throwable error = failed.error();
+        String reason = error.getClass().getSimpleName() + ": " + error.getMessage();
+        failures.put(runId, reason);
+        context.getLog().warn("run {} failed at epoch {}: {}; restarting from its last checkpoint", runId,
+                state.epoch(), reason);
+        throw new TrainingFault(reason, error);
+    }
+
+    private Accepted accepted(State state) {
+        return new Accepted(runId, state.status(), state.epoch());
+    }
+
+    @Override
+    public EventHandler<State, RunEvent> eventHandler() {
+        return newEventHandlerBuilder().forAnyState()
+                .onEvent(RunStarted.class, (s, e) -> new State(runId, RunStatus.RUNNING, e.spec(), e.codeVersion(), 0,
+                        null, null, GrokProgress.START, null, null))
+                .onEvent(EpochCompleted.class, (s, e) -> new State(runId, s.status(), s.spec(), s.codeVersion(),
+                        e.epoch(), e.metrics(), e.metrics().evaluated() ? e.metrics() : s.lastEvaluated(),
+                        s.grok().next(e.metrics(), settings.events()), s.checkpoint(), s.reason()))
+                .onEvent(CheckpointSaved.class, (s, e) -> new State(runId, s.status(), s.spec(), s.codeVersion(),
+                        s.epoch(), s.last(), s.lastEvaluated(), s.grok(), e, s.reason()))
+                .onEvent(RunPaused.class, (s, e) -> s.with(RunStatus.PAUSED, null))
+                .onEvent(RunResumed.class, (s, e) -> s.with(RunStatus.RUNNING, null))
+                .onEvent(RunCompleted.class, (s, e) -> s.with(RunStatus.COMPLETED, null))
+                .onEvent(RunFailed.class, (s, e) -> s.with(RunStatus.FAILED, e.reason()))
+                .onEvent(RunStopped.class, (s, e) -> s.with(RunStatus.STOPPED, null))
+                .build();
+    }
+
+    @Override
+    public boolean shouldSnapshot(State state, RunEvent event, long sequenceNr) {
+        return event instanceof CheckpointSaved;
+    }
+
+    @Override
+    public SignalHandler<State> signalHandler() {
+        return newSignalHandlerBuilder()
+                .onSignal(RecoveryCompleted.instance(), state -> {
+                    if (train && state.status() == RunStatus.RUNNING) {
+                        context.getSelf().tell(new Continue());
+                    }
+                })
+                .onSignal(PostStop.instance(), state -> closeSession())
+                .onSignal(PreRestart.instance(), state -> closeSession())
+                .build();
+    }
+
+    // ---- training, off the actor ----
+
+    /** The result of one chunk: epochs not yet journaled, a checkpoint if one fell due. */
+    private record Chunk(List<EpochMetrics> fresh, CheckpointSaved checkpoint, boolean diverged, boolean finished,
+                         Throwable error) {
+    }
+
+    private void startChunk(State state) {
+        if (!train || chunkInFlight || state.status() != RunStatus.RUNNING || state.spec() == null) {
+            return;
+        }
+        chunkInFlight = true;
+        CompletableFuture<Chunk> chunk = CompletableFuture.supplyAsync(() -> runChunk(state), trainingExecutor);
+        context.pipeToSelf(chunk, (result, error) -> error == null ? new ChunkDone(result)
+                : new ChunkFailed(error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                        ? error.getCause() : error));
+    }
+
+    private Chunk runChunk(State state) {
+        RunSpec spec = state.spec();
+        if (session == null) {
+            session = openSession(state);
+        }
+        long deadline = System.nanoTime() + settings.chunkDuration().toNanos();
+        int checkpointed = state.checkpoint() == null ? 0 : state.checkpoint().epoch();
+        List<EpochMetrics> fresh = new ArrayList<>();
+        CheckpointSaved checkpoint = null;
+        boolean diverged = false;
+        while (session.epoch() < spec.epochs()) {
+            EpochMetrics m;
+            try {
+                faults.beforeEpoch(runId, session.epoch() + 1);
+                m = session.runEpoch();
+            } catch (RuntimeException e) {
+                // the epochs done so far are valid (training is deterministic): keep them
+                closeSession();
+                return new Chunk(fresh, null, false, false, e);
+            }
+            boolean isFresh = m.epoch() > state.epoch();
+            if (isFresh) {
+                fresh.add(m);
+            }
+            if (!Double.isFinite(m.trainLoss())) {
+                diverged = true;
+                break;
+            }
+            boolean due = m.epoch() == spec.epochs()
+                    || (spec.checkpointEvery() > 0 && m.epoch() % spec.checkpointEvery() == 0);
+            if (due && m.epoch() > checkpointed) {
+                checkpoint = checkpoint(session, m.epoch());
+                break;
+            }
+            if (isFresh && System.nanoTime() > deadline) {
+                break;
+            }
+        }
+        return new Chunk(fresh, checkpoint, diverged, !diverged && session.epoch() == spec.epochs(), null);
+    }
+
+    /** Rebuilds the compute side from the journal: last checkpoint, then deterministic catch-up. */
+    private TrainingRun openSession(State state) {
+        RunSpec spec = state.spec();
+        TrainingRun run = TrainingRun.create(spec, settings.compute());
+        CheckpointSaved cp = state.checkpoint();
+        if (cp != null) {
+            ModelShape shape = ModelShape.of(spec);
+            OptimizerCheckpoint o = cp.optimizer();
+            run.restore(cp.epoch(), Weights.fromPaperLayout(shape, cp.w1(), cp.w2()),
+                    new OptimizerState(o.step(), o.first1(), o.second1(), o.first2(), o.second2()));
+        }
+        return run;
+    }
+
+    private static CheckpointSaved checkpoint(TrainingRun run, int epoch) {
+        Weights w = run.engine().weights();
+        OptimizerState o = run.engine().optimizerState();
+        return new CheckpointSaved(epoch, w.shape().p(), w.shape().width(), w.w1(), w.w2(),
+                new OptimizerCheckpoint(o.step(), o.first1(), o.second1(), o.first2(), o.second2()));
+    }
+
+    private void closeSession() {
+        if (session != null) {
+            session.close();
+            session = null;
+        }
+    }
+
+}

@@ -1,0 +1,5 @@
+package org.grokscope.protocol.events;
+
+/** A paused run was resumed at {@code epoch}. */
+public record RunResumed(int epoch) implements RunEvent {
+}
