@@ -1,5 +1,7 @@
 package org.grokscope.actors;
 
+import org.grokscope.compute.train.EventSettings;
+import org.grokscope.compute.train.GrokProgress;
 import org.grokscope.protocol.EpochMetrics;
 import org.grokscope.protocol.RunSpec;
 import org.grokscope.protocol.RunStatus;
@@ -23,6 +25,23 @@ public record RunSummary(String runId, RunSpec spec, RunStatus status, int epoch
 
     public static RunSummary empty(String runId) {
         return new RunSummary(runId, null, RunStatus.NEW, 0, null, null, -1, -1, null, 0, true, null);
+    }
+
+    /** Folds a run's events; t_fit and t_grok of unfinished runs come from the given thresholds. */
+    public static RunSummary fold(String runId, Iterable<RunEvent> events, EventSettings settings) {
+        RunSummary s = empty(runId);
+        GrokProgress grok = GrokProgress.START;
+        for (RunEvent e : events) {
+            s = s.apply(e);
+            if (e instanceof EpochCompleted ec) {
+                grok = grok.next(ec.metrics(), settings);
+            }
+        }
+        if (s.status() == RunStatus.COMPLETED) {
+            return s;
+        }
+        return new RunSummary(runId, s.spec(), s.status(), s.epoch(), s.last(), s.lastEvaluated(), grok.tFit(),
+                grok.tGrok(), s.reason(), s.epochEvents(), s.contiguous(), s.lastCheckpoint());
     }
 
     public RunSummary apply(RunEvent event) {

@@ -27,6 +27,8 @@ import org.grokscope.protocol.events.RunEvent;
  */
 public final class RunSystem implements AutoCloseable {
     private static final String RUN_PREFIX = "run-";
+    /** Journal plugins, logging and serializer registrations of a node (see the file for why). */
+    static final String NODE_CONFIG = "grokscope-node.conf";
 
     private final DataDirectory data;
     private final ActorSystem<RunSupervisor.Command> system;
@@ -57,6 +59,7 @@ public final class RunSystem implements AutoCloseable {
                             ConfigValueFactory.fromAnyRef(data.journal().toString()))
                     .withValue("pekko.persistence.snapshot-store.local.dir",
                             ConfigValueFactory.fromAnyRef(data.snapshots().toString()))
+                    .withFallback(ConfigFactory.parseResources(RunSystem.class.getClassLoader(), NODE_CONFIG))
                     .withFallback(base).resolve();
             int cores = Runtime.getRuntime().availableProcessors();
             int configured = config.getInt("grokscope.supervisor.max-concurrent-runs");
@@ -117,11 +120,8 @@ public final class RunSystem implements AutoCloseable {
     }
 
     public RunSummary summary(String runId) {
-        RunSummary s = RunSummary.empty(runId);
-        for (RunEvent e : events(runId)) {
-            s = s.apply(e);
-        }
-        return s;
+        return RunSummary.fold(runId, events(runId),
+                org.grokscope.compute.train.EventSettings.create(system.settings().config()));
     }
 
     public Map<String, org.grokscope.protocol.RunStatus> activeRuns() {

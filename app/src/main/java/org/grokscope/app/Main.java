@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "grokscope", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Run, record and understand grokking experiments.",
-        subcommands = {TrainCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, RunCommand.class, ResumeCommand.class, RunsCommand.class, StopCommand.class,
+            BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int USER_ERROR = 2;
     public static final int FAILURE = 1;
@@ -20,6 +21,8 @@ public final class Main implements Runnable {
     private CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // initialise logging before Pekko's threads log, or SLF4J replays their calls with a warning
+        org.slf4j.LoggerFactory.getLogger(Main.class);
         System.exit(commandLine().execute(args));
     }
 
@@ -35,7 +38,7 @@ public final class Main implements Runnable {
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
-            if (ex instanceof SpecException) {
+            if (ex instanceof SpecException || ex instanceof org.grokscope.actors.DataDirectory.DataDirectoryException) {
                 err.println("error: " + oneLine(ex.getMessage()));
                 err.flush();
                 return USER_ERROR;

@@ -1,0 +1,46 @@
+package org.grokscope.app;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.util.concurrent.Callable;
+import org.grokscope.actors.RunSummary;
+import org.grokscope.actors.RunSystem;
+import org.grokscope.protocol.SpecException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code grokscope resume RUN_ID}: continues a paused or interrupted run from its journal. */
+@Command(name = "resume", mixinStandardHelpOptions = true,
+        description = "Continue a paused or interrupted run from its last checkpoint.")
+public final class ResumeCommand implements Callable<Integer> {
+    @Spec
+    private picocli.CommandLine.Model.CommandSpec command;
+
+    @Parameters(index = "0", paramLabel = "RUN_ID")
+    private String runId;
+
+    @Mixin
+    private NodeOptions node;
+
+    @Option(names = "--no-progress", description = "no progress lines")
+    private boolean noProgress;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Config config = ConfigFactory.load();
+        AppSettings app = AppSettings.create(config);
+        try (RunSystem n = node.open(config, 1)) {
+            NodeOptions.requireRun(n, runId);
+            RunSummary s = n.summary(runId);
+            if (s.status().terminal()) {
+                throw new SpecException("RUN_ID", "run '" + runId + "' is " + s.status().specName()
+                        + (s.reason() == null ? "" : " (" + s.reason() + ")") + "; nothing to resume");
+            }
+            return new RunWatcher(n, command.commandLine().getOut(), app.plainInterval())
+                    .runAll(RunWatcher.single(runId, null), !noProgress);
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package org.grokscope.app;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.grokscope.actors.RunSummary;
+import org.grokscope.actors.RunSupervisor;
+import org.grokscope.actors.RunSystem;
+import org.grokscope.actors.Trainer;
+import org.grokscope.protocol.RunSpec;
+import org.grokscope.protocol.RunStatus;
+import org.grokscope.protocol.SpecException;
+
+/**
+ * Drives runs of one CLI invocation through the supervisor: starts them, prints a progress line
+ * per run, waits until each has ended, and on Ctrl-C pauses them all (journal flushed) and says
+ * how to resume. Used by {@code run} and {@code resume}.
+ */
+final class RunWatcher {
+    private final RunSystem node;
+    private final PrintWriter out;
+    private final Duration interval;
+    private final Map<String, RunStatus> ended = new ConcurrentHashMap<>();
+    private final Map<String, Long> lastEpochs = new ConcurrentHashMap<>();
+    private CountDownLatch allEnded;
+
+    RunWatcher(RunSystem node, PrintWriter out, Duration interval) {
+        this.node = node;
+        this.out = out;
+        this.interval = interval;
+    }
+
+    /** Starts the runs (spec null: resume) and blocks until all end; returns the exit code. */
+    int runAll(Map<String, RunSpec> runs, boolean progress) throws InterruptedException {
+        allEnded = new CountDownLatch(runs.size());
+        ActorRef<Trainer.Ended> listener = node.system().systemActorOf(Behaviors.receiveMessage(e -> {
+            if (runs.containsKey(e.runId()) && ended.putIfAbsent(e.runId(), e.status()) == null) {
+                allEnded.countDown();
+            }
+            return Behaviors.same();
+        }), "cli-listener", Props.empty());
+        node.system().tell(new RunSupervisor.Subscribe(listener));
+        AtomicBoolean interrupted = new AtomicBoolean();
+        Thread hook = new Thread(() -> pauseAll(interrupted), "grokscope-ctrl-c");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            for (Map.Entry<String, RunSpec> r : runs.entrySet()) {
+                Trainer.Reply reply = node.<Trainer.Reply>ask(to -> new RunSupervisor.StartRun(r.getKey(), r.getValue(), to));
+                if (reply instanceof Trainer.Rejected rejected) {
+                    throw new SpecException("RUN_ID", rejected.reason());
+                }
+                out.println("started " + r.getKey() + (r.getValue() == null ? " (resumed)" : ""));
+            }
+            out.flush();
+            long last = System.nanoTime();
+            while (!allEnded.await(200, TimeUnit.MILLISECONDS)) {
+                if (progress && System.nanoTime() - last >= interval.toNanos()) {
+                    printProgress(runs.keySet(), (System.nanoTime() - last) / 1e9);
+                    last = System.nanoTime();
+                }
+            }
+        } finally {
+            if (!interrupted.get()) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+        }
+        if (interrupted.get()) {
+            // the shutdown hook pauses, reports and closes the node; the JVM exits when it is done
+            Thread.sleep(Long.MAX_VALUE);
+        }
+        printTable(new ArrayList<>(runs.keySet()));
+        boolean allCompleted = runs.keySet().stream().allMatch(id -> ended.get(id) == RunStatus.COMPLETED);
+        return allCompleted ? 0 : Main.FAILURE;
+    }
+
+    private void pauseAll(AtomicBoolean interrupted) {
+        interrupted.set(true);
+        try {
+            int active = node.<Integer>ask(RunSupervisor.PauseAll::new);
+            allEnded.await(60, TimeUnit.SECONDS);
+            out.println();
+            out.println("paused " + active + " run(s); the journal in " + node.dataDir() + " is complete.");
+            for (Map.Entry<String, RunStatus> e : ended.entrySet()) {
+                if (e.getValue() == RunStatus.PAUSED) {
+                    out.println("  resume with: grokscope resume " + e.getKey() + " --data " + node.dataDir());
+                }
+            }
+            out.flush();
+        } catch (Exception e) {
+            out.println("could not pause cleanly: " + e.getMessage() + "; the journal resumes from the last epoch anyway");
+            out.flush();
+        } finally {
+            node.close();
+        }
+    }
+
+    private void printProgress(Iterable<String> ids, double seconds) {
+        for (String id : ids) {
+            if (ended.containsKey(id)) {
+                continue;
+            }
+            Optional<Trainer.State> state = node.ask(to -> new RunSupervisor.GetRunState(id, to));
+            if (state.isEmpty() || state.get().spec() == null) {
+                out.printf(Locale.ROOT, "%-28s queued%n", id);
+                continue;
+            }
+            Trainer.State s = state.get();
+            long before = lastEpochs.getOrDefault(id, (long) s.epoch());
+            lastEpochs.put(id, (long) s.epoch());
+            out.printf(Locale.ROOT, "%-28s epoch %6d/%-6d train %s test %s %6.1f ep/s%n", id, s.epoch(),
+                    s.spec().epochs(), s.last() == null ? "  -  " : String.format(Locale.ROOT, "%.3f", s.last().trainAccuracy()),
+                    s.lastEvaluated() == null ? "  -  " : String.format(Locale.ROOT, "%.3f", s.lastEvaluated().testAccuracy()),
+                    (s.epoch() - before) / seconds);
+        }
+        out.flush();
+    }
+
+    void printTable(List<String> ids) {
+        RunsCommand.printTable(out, ids.stream().map(node::summary).toList());
+    }
+
+    static Map<String, RunSpec> single(String id, RunSpec spec) {
+        Map<String, RunSpec> m = new LinkedHashMap<>();
+        m.put(id, spec);
+        return m;
+    }
+}
