@@ -180,6 +180,7 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
     private Behavior<Command> onTrainerEnded(TrainerEnded msg) {
         Trainer.Ended e = msg.ended();
         ended.put(e.runId(), e.status());
+        getContext().stop(e.trainer());
         listeners.forEach(l -> l.tell(e));
         return this;
     }

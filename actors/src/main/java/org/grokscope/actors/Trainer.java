@@ -82,8 +82,12 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
     private record ChunkFailed(Throwable error) implements Command {
     }
 
-    /** Told to the supervisor when the trainer stops on purpose: paused, completed, failed, stopped. */
-    public record Ended(String runId, RunStatus status, String reason) {
+    /**
+     * Told to the supervisor when the trainer is done on purpose (paused, completed, failed,
+     * stopped, or no such run); the supervisor then stops it. Trainers never stop themselves, so a
+     * reply and the final state can always be read.
+     */
+    public record Ended(String runId, RunStatus status, String reason, ActorRef<Command> trainer) {
     }
 
     // ---- Reply ----
@@ -198,8 +202,10 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
     private Effect<RunEvent, State> onStart(State state, Start cmd) {
         if (state.status() == RunStatus.NEW && cmd.spec() == null) {
             // a resume of a run that does not exist: nothing may be written for it
-            return Effect().none().thenRun(this::announceEnd).thenStop()
-                    .thenReply(cmd.replyTo(), s -> new Rejected(runId, "no run " + runId + " in this data directory"));
+            return Effect().none().thenRun(s -> {
+                cmd.replyTo().tell(new Rejected(runId, "no run " + runId + " in this data directory"));
+                announceEnd(s);
+            });
         }
         if (state.status() == RunStatus.NEW) {
             RunStarted started = new RunStarted(runId, cmd.spec(), settings.codeVersion(), System.currentTimeMillis());
@@ -224,8 +230,7 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
         if (state.status() != RunStatus.RUNNING) {
             return Effect().reply(cmd.replyTo(), accepted(state));
         }
-        return Effect().persist(new RunPaused(state.epoch())).thenRun(this::announceEnd).thenStop()
-                .thenReply(cmd.replyTo(), this::accepted);
+        return Effect().persist(new RunPaused(state.epoch())).thenRun(s -> endWith(s, cmd.replyTo()));
     }
 
     private Effect<RunEvent, State> onStop(State state, Stop cmd) {
@@ -236,8 +241,7 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
         if (state.status().terminal() || state.status() == RunStatus.NEW) {
             return Effect().reply(cmd.replyTo(), accepted(state));
         }
-        return Effect().persist(new RunStopped(state.epoch())).thenRun(this::announceEnd).thenStop()
-                .thenReply(cmd.replyTo(), this::accepted);
+        return Effect().persist(new RunStopped(state.epoch())).thenRun(s -> endWith(s, cmd.replyTo()));
     }
 
     private Effect<RunEvent, State> onMarkFailed(State state, MarkFailed cmd) {
@@ -248,8 +252,7 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
         if (state.status().terminal()) {
             return Effect().reply(cmd.replyTo(), accepted(state));
         }
-        return Effect().persist(new RunFailed(state.epoch(), cmd.reason())).thenRun(this::announceEnd).thenStop()
-                .thenReply(cmd.replyTo(), this::accepted);
+        return Effect().persist(new RunFailed(state.epoch(), cmd.reason())).thenRun(s -> endWith(s, cmd.replyTo()));
     }
 
     private Effect<RunEvent, State> onContinue(State state, Continue cmd) {
@@ -285,7 +288,7 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
                     : Effect().persist(events).thenRun(s -> fail.run());
         }
         if (chunk.diverged() || chunk.finished()) {
-            return Effect().persist(events).thenRun(this::announceEnd).thenStop();
+            return Effect().persist(events).thenRun(this::announceEnd);
         }
         return Effect().persist(events).thenRun(s -> {
             if (resumeAfter) {
@@ -294,8 +297,13 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
         }).thenUnstashAll();
     }
 
+    private void endWith(State state, ActorRef<Reply> replyTo) {
+        replyTo.tell(accepted(state));
+        announceEnd(state);
+    }
+
     private void announceEnd(State state) {
-        ended.tell(new Ended(runId, state.status(), state.reason()));
+        ended.tell(new Ended(runId, state.status(), state.reason(), context.getSelf()));
     }
 
     private Effect<RunEvent, State> onChunkFailed(State state, ChunkFailed failed) {

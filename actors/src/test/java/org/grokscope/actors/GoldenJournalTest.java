@@ -1,0 +1,110 @@
+package org.grokscope.actors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.grokscope.protocol.RunStatus;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A LevelDB journal and snapshot store written by format version 1 (committed under test
+ * resources) must replay in every build: through persistence query (events) and through a trainer's
+ * recovery (snapshot + events). Regenerate only with a new format version:
+ * {@code ./mvnw -pl actors test -Dtest=GoldenJournalTest -Dgrokscope.golden.write=true}.
+ */
+class GoldenJournalTest {
+    private static final Path GOLDEN = Path.of("src", "test", "resources", "golden-journal", "v1");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void versionOneJournalReplays() throws Exception {
+        if (Boolean.getBoolean("grokscope.golden.write")) {
+            write();
+        }
+        copy(GOLDEN, dir);
+        Properties expected = new Properties();
+        try (InputStream in = Files.newInputStream(GOLDEN.resolve("expected.properties"))) {
+            expected.load(in);
+        }
+        try (RunSystem node = Runs.open(dir, 1, FaultHook.NONE)) {
+            assertEquals(List.of("golden-completed", "golden-paused"), node.runIds());
+            RunSummary done = node.summary("golden-completed");
+            assertEquals(RunStatus.COMPLETED, done.status());
+            assertEquals(Integer.parseInt(expected.getProperty("completed.epochs")), done.epochEvents());
+            assertTrue(done.contiguous());
+            assertEquals(expected.getProperty("completed.lastTrainLoss"), Double.toString(done.last().trainLoss()));
+            assertEquals(expected.getProperty("completed.weightsHash"), weightsHash(done));
+            RunSummary paused = node.summary("golden-paused");
+            assertEquals(RunStatus.PAUSED, paused.status());
+            assertEquals(Integer.parseInt(expected.getProperty("paused.epoch")), paused.epoch());
+
+            // recovery from snapshot + events, through a trainer
+            Trainer.State state = node.<java.util.Optional<Trainer.State>>ask(r -> new RunSupervisor.GetRunState("x", r))
+                    .orElse(null);
+            assertEquals(null, state, "no trainer is active before a command");
+            Trainer.Reply stop = node.<Trainer.Reply>ask(r -> new RunSupervisor.StopRun("golden-paused", r));
+            assertEquals(new Trainer.Accepted("golden-paused", RunStatus.STOPPED, paused.epoch()), stop);
+        }
+    }
+
+    private static String weightsHash(RunSummary s) {
+        return Integer.toHexString(Arrays.hashCode(s.lastCheckpoint().w1()) * 31 + Arrays.hashCode(s.lastCheckpoint().w2()));
+    }
+
+    private void write() throws Exception {
+        Path out = dir.resolve("gen");
+        try (RunSystem node = Runs.open(out, 1, FaultHook.NONE)) {
+            Runs.startAndAwait(node, List.of("golden-completed"), List.of(Runs.small("add", 7, 12, 5)),
+                    Duration.ofSeconds(60));
+            node.<Trainer.Reply>ask(r -> new RunSupervisor.StartRun("golden-paused", Runs.small("quad", 8, 100000, 60), r));
+            Thread.sleep(300);
+            node.<Trainer.Reply>ask(r -> new RunSupervisor.PauseRun("golden-paused", r));
+            Thread.sleep(300);
+            Properties p = new Properties();
+            RunSummary done = node.summary("golden-completed");
+            p.setProperty("completed.epochs", Long.toString(done.epochEvents()));
+            p.setProperty("completed.lastTrainLoss", Double.toString(done.last().trainLoss()));
+            p.setProperty("completed.weightsHash", weightsHash(done));
+            p.setProperty("paused.epoch", Integer.toString(node.summary("golden-paused").epoch()));
+            Files.createDirectories(GOLDEN);
+            try (OutputStream o = Files.newOutputStream(GOLDEN.resolve("expected.properties"))) {
+                p.store(o, "written with the journal by GoldenJournalTest; format version 1");
+            }
+        }
+        try (Stream<Path> old = Files.walk(GOLDEN)) {
+            old.sorted(java.util.Comparator.reverseOrder()).filter(f -> !f.equals(GOLDEN)
+                    && !f.getFileName().toString().equals("expected.properties")).forEach(f -> f.toFile().delete());
+        }
+        copy(out, GOLDEN);
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                if (name.equals("LOCK") || name.equals("grokscope.lock") || name.startsWith("LOG")) {
+                    continue;
+                }
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+}
