@@ -161,6 +161,9 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
 
     /** The compute side; lives outside State because it is rebuilt from State, never journaled. */
     private TrainingRun session;
+    /** Epochs and checkpoint the session has already handed over (journaled or being journaled). */
+    private int handedOver;
+    private int checkpointHandedOver;
     private boolean chunkInFlight;
     private boolean controlWaiting;
 
@@ -282,6 +285,10 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
         }
         boolean resumeAfter = !controlWaiting;
         controlWaiting = false;
+        if (chunk.error() == null && !chunk.diverged() && !chunk.finished() && resumeAfter) {
+            // pipelined: the next chunk trains while this one is journaled
+            startChunk(state);
+        }
         if (chunk.error() != null) {
             Runnable fail = () -> context.getSelf().tell(new ChunkFailed(chunk.error()));
             return events.isEmpty() ? Effect().none().thenRun(s -> fail.run())
@@ -290,11 +297,7 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
         if (chunk.diverged() || chunk.finished()) {
             return Effect().persist(events).thenRun(this::announceEnd);
         }
-        return Effect().persist(events).thenRun(s -> {
-            if (resumeAfter) {
-                startChunk(s);
-            }
-        }).thenUnstashAll();
+        return Effect().persist(events).thenUnstashAll();
     }
 
     private void endWith(State state, ActorRef<Reply> replyTo) {
@@ -378,9 +381,10 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
         RunSpec spec = state.spec();
         if (session == null) {
             session = openSession(state);
+            handedOver = state.epoch();
+            checkpointHandedOver = state.checkpoint() == null ? 0 : state.checkpoint().epoch();
         }
         long deadline = System.nanoTime() + settings.chunkDuration().toNanos();
-        int checkpointed = state.checkpoint() == null ? 0 : state.checkpoint().epoch();
         List<EpochMetrics> fresh = new ArrayList<>();
         CheckpointSaved checkpoint = null;
         boolean diverged = false;
@@ -394,7 +398,7 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
                 closeSession();
                 return new Chunk(fresh, null, false, false, e);
             }
-            boolean isFresh = m.epoch() > state.epoch();
+            boolean isFresh = m.epoch() > handedOver;
             if (isFresh) {
                 fresh.add(m);
             }
@@ -404,13 +408,17 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
             }
             boolean due = m.epoch() == spec.epochs()
                     || (spec.checkpointEvery() > 0 && m.epoch() % spec.checkpointEvery() == 0);
-            if (due && m.epoch() > checkpointed) {
+            if (due && m.epoch() > checkpointHandedOver) {
                 checkpoint = checkpoint(session, m.epoch());
+                checkpointHandedOver = m.epoch();
                 break;
             }
             if (isFresh && System.nanoTime() > deadline) {
                 break;
             }
+        }
+        if (!fresh.isEmpty()) {
+            handedOver = fresh.get(fresh.size() - 1).epoch();
         }
         return new Chunk(fresh, checkpoint, diverged, !diverged && session.epoch() == spec.epochs(), null);
     }

@@ -45,6 +45,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "CPU worker threads (default: all cores)")
     private Integer threads;
 
+    @Option(names = "--journal", description = "compare a whole run without a journal (train) and through "
+            + "the supervisor and LevelDB journal (run)")
+    private boolean journal;
+
     @Override
     public Integer call() {
         RunSpec spec = specOptions.resolve(specFile);
@@ -59,6 +63,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (epochs != null && epochs < 1) {
             throw new SpecException("--timed-epochs", "must be at least 1, got " + epochs);
+        }
+        if (journal) {
+            return JournalBench.run(command.commandLine().getOut(), spec, specFile, config, compute);
         }
         List<BackendKind> kinds = backends.stream().map(b -> BackendKind.parse("--backends", b.strip())).toList();
         PrintWriter out = command.commandLine().getOut();
