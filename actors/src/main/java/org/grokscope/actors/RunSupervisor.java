@@ -56,7 +56,8 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
     private record TrainerEnded(Trainer.Ended ended) implements Command {
     }
 
-    private record TrainerTerminated(String runId) implements Command {
+    private record TrainerTerminated(String runId, boolean training, ActorRef<Trainer.Command> trainer)
+            implements Command {
     }
 
     private record Queued(String runId, RunSpec spec, ActorRef<Trainer.Reply> replyTo) {
@@ -75,6 +76,11 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
     private final Deque<Queued> queue = new ArrayDeque<>();
     private final ActorRef<Trainer.Ended> endedAdapter;
     private final java.util.List<ActorRef<Trainer.Ended>> listeners = new java.util.ArrayList<>();
+    /** The command each spawned trainer was given, to repeat it after a snapshot-less respawn. */
+    private final Map<String, Trainer.Command> firstCommand = new HashMap<>();
+    private final java.util.Set<String> withoutSnapshots = new java.util.HashSet<>();
+    /** Trainers replaced by a snapshot-less one: their termination means nothing. */
+    private final java.util.Set<ActorRef<Trainer.Command>> retired = new java.util.HashSet<>();
 
     private RunSupervisor(ActorContext<Command> context, TrainerSettings settings, int maxConcurrent,
                           FaultHook faults) {
@@ -129,7 +135,7 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
             replyTo.tell(new Trainer.Accepted(runId, whenQueued, 0));
         } else {
             // not active in this process: a trainer that only records the command
-            spawn(runId, false).tell(command);
+            send(runId, spawn(runId, false, true), command);
         }
         return this;
     }
@@ -179,42 +185,97 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
 
     private Behavior<Command> onTrainerEnded(TrainerEnded msg) {
         Trainer.Ended e = msg.ended();
+        if (e.reason() != null && e.reason().startsWith(Trainer.RECOVERY_FAILED) && e.trainer() != null) {
+            Trainer.Command command = firstCommand.get(e.runId());
+            boolean training = active.get(e.runId()) == e.trainer();
+            retired.add(e.trainer());
+            getContext().stop(e.trainer());
+            if (command != null && withoutSnapshots.add(e.runId())) {
+                getContext().getLog().warn("{}; retrying from the journal alone", e.reason());
+                if (training) {
+                    active.remove(e.runId());
+                }
+                ActorRef<Trainer.Command> again = spawn(e.runId(), training, false);
+                if (training) {
+                    active.put(e.runId(), again);
+                }
+                again.tell(command);
+                return this;
+            }
+            reject(command, e.runId(), e.reason());
+        }
         ended.put(e.runId(), e.status());
-        getContext().stop(e.trainer());
+        if (e.reason() != null && e.reason().startsWith("cannot recover")) {
+            getContext().getLog().error(e.reason());
+        }
         listeners.forEach(l -> l.tell(e));
+        if (e.trainer() != null) {
+            getContext().stop(e.trainer());
+        }
         return this;
     }
 
-    /** A trainer stopped: on purpose (it said Ended before), or because restarts ran out. */
+    /**
+     * A trainer stopped: on purpose (it said Ended before), because restarts ran out, or because
+     * the journal refused a write (full disk, I/O error). A training trainer that failed gets a
+     * recording trainer to journal RunFailed; if that one cannot write either, listeners are told
+     * the run failed so no caller waits forever.
+     */
     private Behavior<Command> onTrainerTerminated(TrainerTerminated msg) {
         String runId = msg.runId();
+        if (retired.remove(msg.trainer())) {
+            return this;
+        }
+        if (!msg.training()) {
+            if (!ended.containsKey(runId)) {
+                String reason = "the journal refused a write (disk full or I/O error): "
+                        + failures.getOrDefault(runId, "see the log");
+                ended.put(runId, RunStatus.FAILED);
+                listeners.forEach(l -> l.tell(new Trainer.Ended(runId, RunStatus.FAILED, reason, null)));
+            }
+            return this;
+        }
         active.remove(runId);
         if (!ended.containsKey(runId)) {
             String reason = "gave up after " + settings.maxRestarts() + " restarts: "
                     + failures.getOrDefault(runId, "unknown error");
             getContext().getLog().error("run {} failed: {}", runId, reason);
-            spawn(runId, false).tell(new Trainer.MarkFailed(reason, getContext().getSystem().ignoreRef()));
+            send(runId, spawn(runId, false, true),
+                    new Trainer.MarkFailed(reason, getContext().getSystem().ignoreRef()));
         }
         admit();
         return this;
     }
 
-    private void admit() {
-        while (!queue.isEmpty() && active.size() < maxConcurrent) {
-            Queued next = queue.pollFirst();
-            ActorRef<Trainer.Command> trainer = spawn(next.runId(), true);
-            active.put(next.runId(), trainer);
-            trainer.tell(new Trainer.Start(next.spec(), next.replyTo()));
+    private static void reject(Trainer.Command command, String runId, String reason) {
+        ActorRef<Trainer.Reply> replyTo = command instanceof Trainer.Start c ? c.replyTo()
+                : command instanceof Trainer.Pause c ? c.replyTo()
+                : command instanceof Trainer.Stop c ? c.replyTo()
+                : command instanceof Trainer.MarkFailed c ? c.replyTo() : null;
+        if (replyTo != null) {
+            replyTo.tell(new Trainer.Rejected(runId, reason));
         }
     }
 
-    private ActorRef<Trainer.Command> spawn(String runId, boolean train) {
+    private void admit() {
+        while (!queue.isEmpty() && active.size() < maxConcurrent) {
+            Queued next = queue.pollFirst();
+            ActorRef<Trainer.Command> trainer = spawn(next.runId(), true, true);
+            active.put(next.runId(), trainer);
+            send(next.runId(), trainer, new Trainer.Start(next.spec(), next.replyTo()));
+        }
+    }
+
+    private void send(String runId, ActorRef<Trainer.Command> trainer, Trainer.Command command) {
+        firstCommand.put(runId, command);
+        trainer.tell(command);
+    }
+
+    private ActorRef<Trainer.Command> spawn(String runId, boolean train, boolean useSnapshots) {
         String name = (train ? "train-" : "record-") + runId + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         ActorRef<Trainer.Command> ref = getContext().spawn(
-                Trainer.create(runId, settings, faults, failures, train, endedAdapter), name);
-        if (train) {
-            getContext().watchWith(ref, new TrainerTerminated(runId));
-        }
+                Trainer.create(runId, settings, faults, failures, train, endedAdapter, useSnapshots), name);
+        getContext().watchWith(ref, new TrainerTerminated(runId, train, ref));
         return ref;
     }
 }

@@ -136,7 +136,16 @@ public final class RunSystem implements AutoCloseable {
             throw new IllegalStateException("interrupted", e);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new IllegalStateException("cannot read the journal in " + data.root() + ": " + cause.getMessage(), cause);
+            throw new JournalException("cannot read the journal in " + data.root() + ": " + cause.getMessage());
+        }
+    }
+
+    /** The journal could not be read (corrupt or truncated files); the message is one line. */
+    public static final class JournalException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public JournalException(String message) {
+            super(message.replace('\n', ' '), null, false, false);
         }
     }
 

@@ -130,8 +130,15 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
      */
     public static Behavior<Command> create(String runId, TrainerSettings settings, FaultHook faults,
                                            Map<String, String> failures, boolean train, ActorRef<Ended> ended) {
+        return create(runId, settings, faults, failures, train, ended, true);
+    }
+
+    /** @param useSnapshots false to recover from the journal alone (when a snapshot is unreadable) */
+    public static Behavior<Command> create(String runId, TrainerSettings settings, FaultHook faults,
+                                           Map<String, String> failures, boolean train, ActorRef<Ended> ended,
+                                           boolean useSnapshots) {
         Behavior<Command> trainer = Behaviors.setup(
-                ctx -> new Trainer(ctx, runId, settings, faults, failures, train, ended));
+                ctx -> new Trainer(ctx, runId, settings, faults, failures, train, ended, useSnapshots));
         return Behaviors.supervise(trainer).onFailure(TrainingFault.class,
                 SupervisorStrategy.restartWithBackoff(settings.minBackoff(), settings.maxBackoff(),
                         settings.randomFactor()).withMaxRestarts(settings.maxRestarts()));
@@ -158,6 +165,7 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
     private final boolean train;
     private final Executor trainingExecutor;
     private final ActorRef<Ended> ended;
+    private final boolean useSnapshots;
 
     /** The compute side; lives outside State because it is rebuilt from State, never journaled. */
     private TrainingRun session;
@@ -168,9 +176,10 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
     private boolean controlWaiting;
 
     private Trainer(ActorContext<Command> context, String runId, TrainerSettings settings, FaultHook faults,
-                    Map<String, String> failures, boolean train, ActorRef<Ended> ended) {
+                    Map<String, String> failures, boolean train, ActorRef<Ended> ended, boolean useSnapshots) {
         super(persistenceId(runId));
         this.ended = ended;
+        this.useSnapshots = useSnapshots;
         this.context = context;
         this.runId = runId;
         this.settings = settings;
@@ -266,6 +275,14 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
     private Effect<RunEvent, State> onChunkDone(State state, ChunkDone done) {
         chunkInFlight = false;
         Chunk chunk = done.chunk();
+        String diskProblem = diskProblem();
+        if (diskProblem != null) {
+            // the chunk's epochs are recomputed on resume; only a small pause event is written
+            context.getLog().error("run {}: {}", runId, diskProblem);
+            return Effect().persist(new RunPaused(state.epoch()))
+                    .thenRun(s -> ended.tell(new Ended(runId, RunStatus.PAUSED, diskProblem, context.getSelf())))
+                    .thenUnstashAll();
+        }
         List<RunEvent> events = new ArrayList<>();
         for (EpochMetrics m : chunk.fresh()) {
             events.add(new EpochCompleted(m));
@@ -305,6 +322,20 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
         announceEnd(state);
     }
 
+    /** Null while the data directory has room, else a one-line explanation. */
+    private String diskProblem() {
+        try {
+            long free = java.nio.file.Files.getFileStore(settings.dataDir()).getUsableSpace();
+            if (free < settings.minFreeDisk()) {
+                return "paused: only " + free / 1024 + " KiB free in " + settings.dataDir() + " (grokscope.trainer"
+                        + ".min-free-disk is " + settings.minFreeDisk() / 1024 + " KiB); free space, then resume";
+            }
+            return null;
+        } catch (java.io.IOException e) {
+            return "paused: cannot check free space in " + settings.dataDir() + ": " + e.getMessage();
+        }
+    }
+
     private void announceEnd(State state) {
         ended.tell(new Ended(runId, state.status(), state.reason(), context.getSelf()));
     }
@@ -342,6 +373,16 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
     }
 
     @Override
+    public org.apache.pekko.persistence.typed.javadsl.Recovery recovery() {
+        return useSnapshots ? super.recovery()
+                : org.apache.pekko.persistence.typed.javadsl.Recovery.withSnapshotSelectionCriteria(
+                        org.apache.pekko.persistence.typed.SnapshotSelectionCriteria.none());
+    }
+
+    /** Recovery failures carry this prefix; the supervisor retries once without snapshots. */
+    public static final String RECOVERY_FAILED = "cannot recover run ";
+
+    @Override
     public boolean shouldSnapshot(State state, RunEvent event, long sequenceNr) {
         return event instanceof CheckpointSaved;
     }
@@ -354,6 +395,10 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
                         context.getSelf().tell(new Continue());
                     }
                 })
+                .onSignal(org.apache.pekko.persistence.typed.RecoveryFailed.class, (state, failed) ->
+                        // nothing can be written for a run whose journal cannot be read
+                        ended.tell(new Ended(runId, RunStatus.FAILED, RECOVERY_FAILED + runId
+                                + " from the journal: " + failed.getFailure().getMessage(), context.getSelf())))
                 .onSignal(PostStop.instance(), state -> closeSession())
                 .onSignal(PreRestart.instance(), state -> closeSession())
                 .build();

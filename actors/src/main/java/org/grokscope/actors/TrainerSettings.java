@@ -16,14 +16,18 @@ import org.grokscope.compute.train.EventSettings;
  * @param compute       compute settings for the run's engine (threads already divided per run)
  * @param events        grokking-event thresholds
  * @param codeVersion   recorded in RunStarted
+ * @param minFreeDisk   bytes that must stay free in the data directory, else the run pauses
+ * @param dataDir       the data directory whose free space is watched
  */
 public record TrainerSettings(Duration chunkDuration, Duration minBackoff, Duration maxBackoff, double randomFactor,
-                              int maxRestarts, ComputeSettings compute, EventSettings events, String codeVersion) {
+                              int maxRestarts, ComputeSettings compute, EventSettings events, String codeVersion,
+                              long minFreeDisk, java.nio.file.Path dataDir) {
 
     public static TrainerSettings create(Config config, ComputeSettings compute, String codeVersion) {
         Config t = config.getConfig("grokscope.trainer");
         return new TrainerSettings(t.getDuration("chunk-duration"), t.getDuration("restart.min-backoff"),
                 t.getDuration("restart.max-backoff"), t.getDouble("restart.random-factor"),
-                t.getInt("restart.max-restarts"), compute, EventSettings.create(config), codeVersion);
+                t.getInt("restart.max-restarts"), compute, EventSettings.create(config), codeVersion,
+                t.getBytes("min-free-disk"), java.nio.file.Path.of(config.getString("grokscope.data-dir")));
     }
 }

@@ -41,7 +41,9 @@ class TrainerTest {
                 .withFallback(ConfigFactory.parseString(
                         "grokscope.serialization.registrations += { id = 200, class = \"org.grokscope.actors.Trainer$State\" }\n"
                                 + "grokscope.serialization.registrations += { id = 201, class = \"org.grokscope.compute.train.GrokProgress\" }"))
-                .withFallback(ConfigFactory.load()).resolve();
+                .withFallback(ConfigFactory.load()).resolve()
+                .withValue("grokscope.data-dir", com.typesafe.config.ConfigValueFactory.fromAnyRef(
+                        System.getProperty("java.io.tmpdir")));
         testKit = ActorTestKit.create(config);
         settings = TrainerSettings.create(config, ComputeSettings.create(config).withThreads(1), "test");
     }

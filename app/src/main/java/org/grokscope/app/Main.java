@@ -43,6 +43,11 @@ public final class Main implements Runnable {
                 err.flush();
                 return USER_ERROR;
             }
+            if (ex instanceof org.grokscope.actors.RunSystem.JournalException) {
+                err.println("error: " + oneLine(ex.getMessage()));
+                err.flush();
+                return FAILURE;
+            }
             err.println("grokscope failed: " + oneLine(String.valueOf(ex)));
             err.flush();
             org.slf4j.LoggerFactory.getLogger(Main.class).error("unexpected failure", ex);

@@ -47,6 +47,10 @@ final class RunWatcher {
         allEnded = new CountDownLatch(runs.size());
         ActorRef<Trainer.Ended> listener = node.system().systemActorOf(Behaviors.receiveMessage(e -> {
             if (runs.containsKey(e.runId()) && ended.putIfAbsent(e.runId(), e.status()) == null) {
+                if (e.reason() != null) {
+                    out.println(e.runId() + " " + e.status().specName() + ": " + e.reason());
+                    out.flush();
+                }
                 allEnded.countDown();
             }
             return Behaviors.same();

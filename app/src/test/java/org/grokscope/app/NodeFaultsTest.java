@@ -1,0 +1,169 @@
+package org.grokscope.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.grokscope.actors.FaultHook;
+import org.grokscope.actors.RunSummary;
+import org.grokscope.actors.RunSystem;
+import org.grokscope.protocol.RunStatus;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Faults around the journal, through the CLI: unknown run ids, unusable or busy data directories,
+ * a corrupt snapshot, a full disk and Ctrl-C. Each ends with a clear one-line error (or a clean
+ * pause) and a non-zero exit code where something went wrong, and no other run's data is damaged.
+ */
+class NodeFaultsTest {
+    @TempDir
+    Path dir;
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private Path spec(String name, int width, int epochs, int checkpointEvery) throws Exception {
+        return Files.writeString(dir.resolve(name + ".conf"), "task = add\np = 23\nalpha = 0.6\nwidth = " + width
+                + "\noptimizer { type = adamw, lr = 0.01, weight-decay = 1 }\nepochs = " + epochs
+                + "\ncheckpoint-every = " + checkpointEvery + "\n");
+    }
+
+    @Test
+    void unknownRunIdIsAUserError() throws Exception {
+        Path data = dir.resolve("data");
+        assertEquals(0, cli("run", spec("a", 16, 20, 10).toString(), "--id", "a", "--data", data.toString(),
+                "--no-progress").code());
+        for (String verb : List.of("resume", "stop")) {
+            Result r = cli(verb, "nope", "--data", data.toString());
+            assertEquals(Main.USER_ERROR, r.code(), r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().contains("no run 'nope'") && r.err().contains("runs there: a"), r.err());
+        }
+        Result done = cli("resume", "a", "--data", data.toString());
+        assertEquals(Main.USER_ERROR, done.code());
+        assertTrue(done.err().contains("is completed; nothing to resume"), done.err());
+    }
+
+    @Test
+    void unusableDataDirectory() throws Exception {
+        Path file = Files.writeString(dir.resolve("plain-file"), "x");
+        Result r = cli("runs", "--data", file.resolve("sub").toString());
+        assertEquals(Main.USER_ERROR, r.code(), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().contains("cannot be created"), r.err());
+        assertFalse(r.err().contains("\tat "), r.err());
+    }
+
+    @Test
+    void busyDataDirectoryNamesTheOtherProcess() throws Exception {
+        Path data = dir.resolve("busy");
+        Process other = child("run", spec("long", 64, 100000, 0).toString(), "--id", "long", "--data", data.toString(),
+                "--no-progress");
+        try {
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (!Files.exists(data.resolve("journal")) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+            Thread.sleep(500);
+            Result r = cli("runs", "--data", data.toString());
+            assertEquals(Main.USER_ERROR, r.code(), r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().contains("in use by another grokscope process (pid " + other.pid() + ")"), r.err());
+        } finally {
+            other.destroy(); // SIGTERM: the run is paused cleanly
+            assertTrue(other.waitFor(60, TimeUnit.SECONDS));
+        }
+        try (RunSystem node = RunSystem.open(data, ConfigFactory.load(), 1, "test", FaultHook.NONE)) {
+            RunSummary s = node.summary("long");
+            assertEquals(RunStatus.PAUSED, s.status(), "Ctrl-C/SIGTERM pauses the run");
+            assertTrue(s.contiguous());
+        }
+        String log = Files.readString(dir.resolve("child.log"));
+        assertTrue(log.contains("resume with: grokscope resume long"), log);
+    }
+
+    @Test
+    void corruptSnapshotFallsBackWithoutHarmingOtherRuns() throws Exception {
+        Path data = dir.resolve("snap");
+        Path s = spec("s", 32, 120, 20);
+        assertEquals(0, cli("run", s.toString(), "--id", "victim", "--data", data.toString(), "--no-progress").code());
+        assertEquals(0, cli("run", s.toString(), "--id", "bystander", "--data", data.toString(), "--no-progress").code());
+        RunSummary before;
+        try (RunSystem node = RunSystem.open(data, ConfigFactory.load(), 1, "test", FaultHook.NONE)) {
+            before = node.summary("bystander");
+        }
+        List<Path> victims = new ArrayList<>();
+        try (var files = Files.list(data.resolve("snapshots"))) {
+            files.filter(f -> f.getFileName().toString().contains("-victim-")).forEach(victims::add);
+        }
+        assertFalse(victims.isEmpty());
+        for (Path v : victims) {
+            Files.write(v, new byte[] {1, 2, 3, 4, 5});
+        }
+        // recovery skips unreadable snapshots and replays the journal instead
+        Result stop = cli("stop", "victim", "--data", data.toString());
+        assertEquals(0, stop.code(), stop.err());
+        assertTrue(stop.out().contains("victim: completed at epoch 120"), stop.out());
+        try (RunSystem node = RunSystem.open(data, ConfigFactory.load(), 1, "test", FaultHook.NONE)) {
+            RunSummary after = node.summary("bystander");
+            assertEquals(before, after, "the other run's journal is untouched");
+        }
+    }
+
+    @Test
+    void fullDiskFailsTheRunAndKeepsTheOthers() throws Exception {
+        Path mount = Files.createDirectories(dir.resolve("tiny"));
+        Process m = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", mount.toString())
+                .redirectErrorStream(true).start();
+        Assumptions.assumeTrue(m.waitFor(10, TimeUnit.SECONDS) && m.exitValue() == 0,
+                "this machine does not let the test mount a small tmpfs");
+        System.setProperty("grokscope.trainer.min-free-disk", "3m");
+        ConfigFactory.invalidateCaches();
+        try {
+            Path data = mount.resolve("data");
+            assertEquals(0, cli("run", spec("ok", 16, 30, 10).toString(), "--id", "ok", "--data", data.toString(),
+                    "--no-progress").code());
+            Result full = cli("run", spec("big", 256, 100000, 10).toString(), "--id", "big", "--data", data.toString(),
+                    "--no-progress");
+            assertNotEquals(0, full.code());
+            assertTrue(full.out().lines().anyMatch(l -> l.startsWith("big ") && l.contains("paused")), full.out());
+            Result runs = cli("runs", "--data", data.toString());
+            assertEquals(0, runs.code(), runs.err());
+            assertTrue(runs.out().lines().anyMatch(l -> l.startsWith("ok ") && l.contains("completed")), runs.out());
+        } finally {
+            System.clearProperty("grokscope.trainer.min-free-disk");
+            ConfigFactory.invalidateCaches();
+            new ProcessBuilder("umount", mount.toString()).start().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private Process child(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("child.log").toFile())).start();
+    }
+}
