@@ -42,8 +42,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--timed-epochs", paramLabel = "K", description = "timed epochs per backend (naive: bench.naive-epochs)")
     private Integer epochs;
 
-    @Option(names = "--threads", description = "CPU worker threads (default: all cores)")
-    private Integer threads;
+    @Mixin
+    private ComputeOptions computeOptions;
 
     @Option(names = "--journal", description = "compare a whole run without a journal (train) and through "
             + "the supervisor and LevelDB journal (run)")
@@ -54,13 +54,7 @@ public final class BenchCommand implements Callable<Integer> {
         RunSpec spec = specOptions.resolve(specFile);
         Config config = ConfigFactory.load();
         AppSettings app = AppSettings.create(config);
-        ComputeSettings compute = ComputeSettings.create(config);
-        if (threads != null) {
-            if (threads < 1) {
-                throw new SpecException("--threads", "must be at least 1, got " + threads);
-            }
-            compute = compute.withThreads(threads);
-        }
+        ComputeSettings compute = computeOptions.resolve(config);
         if (epochs != null && epochs < 1) {
             throw new SpecException("--timed-epochs", "must be at least 1, got " + epochs);
         }

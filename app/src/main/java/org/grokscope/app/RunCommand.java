@@ -57,7 +57,7 @@ public final class RunCommand implements Callable<Integer> {
         String stamp = LocalDateTime.now().format(STAMP);
         for (int i = 0; i < specFiles.size(); i++) {
             RunSpec spec = specOptions.resolve(specFiles.get(i));
-            String runId = id != null ? id : name(specFiles.get(i)) + "-" + stamp;
+            String runId = id != null ? id : SpecOptions.baseName(specFiles.get(i)) + "-" + stamp;
             while (runs.containsKey(runId)) {
                 runId = runId + "-" + (i + 1);
             }
@@ -75,12 +75,5 @@ public final class RunCommand implements Callable<Integer> {
             }
             return new RunWatcher(n, command.commandLine().getOut(), app.plainInterval()).runAll(runs, !noProgress);
         }
-    }
-
-    private static String name(Path spec) {
-        String name = spec.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        String base = dot > 0 ? name.substring(0, dot) : name;
-        return base.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 }

@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.grokscope.actors.RunSummary;
 import org.grokscope.actors.RunSupervisor;
 import org.grokscope.actors.RunSystem;
 import org.grokscope.actors.Trainer;

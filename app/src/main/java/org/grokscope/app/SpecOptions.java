@@ -63,6 +63,14 @@ public final class SpecOptions {
         return spec;
     }
 
+    /** A spec file's name without extension, safe as a file name and run id. */
+    static String baseName(Path specFile) {
+        String name = specFile.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String base = dot > 0 ? name.substring(0, dot) : name;
+        return base.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
     static Config readFile(Path file) {
         if (!Files.exists(file)) {
             throw new SpecException("spec", "file not found: " + file);

@@ -16,7 +16,6 @@ import org.grokscope.compute.train.TrainingRun;
 import org.grokscope.protocol.EpochMetrics;
 import org.grokscope.protocol.RunSpec;
 import org.grokscope.protocol.RunSpecs;
-import org.grokscope.protocol.SpecException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -42,8 +41,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "CSV", description = "curve file (default: <out-dir>/<spec name>.csv)")
     private Path out;
 
-    @Option(names = "--threads", description = "CPU worker threads (default: all cores)")
-    private Integer threads;
+    @Mixin
+    private ComputeOptions computeOptions;
 
     @Option(names = "--no-progress", description = "no progress bar")
     private boolean noProgress;
@@ -53,13 +52,7 @@ public final class TrainCommand implements Callable<Integer> {
         RunSpec spec = specOptions.resolve(specFile);
         Config config = ConfigFactory.load();
         AppSettings app = AppSettings.create(config);
-        ComputeSettings compute = ComputeSettings.create(config);
-        if (threads != null) {
-            if (threads < 1) {
-                throw new SpecException("--threads", "must be at least 1, got " + threads);
-            }
-            compute = compute.withThreads(threads);
-        }
+        ComputeSettings compute = computeOptions.resolve(config);
         Path csv = out != null ? out : Path.of(app.outDir(), runName() + ".csv");
         PrintWriter stdout = command.commandLine().getOut();
         PrintWriter stderr = command.commandLine().getErr();
@@ -101,12 +94,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private String runName() {
-        if (specFile == null) {
-            return "run";
-        }
-        String name = specFile.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        return dot > 0 ? name.substring(0, dot) : name;
+        return specFile == null ? "run" : SpecOptions.baseName(specFile);
     }
 
     private static String describe(int epoch) {
