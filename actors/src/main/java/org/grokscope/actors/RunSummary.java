@@ -76,6 +76,12 @@ public record RunSummary(String runId, RunSpec spec, RunStatus status, int epoch
         return this;
     }
 
+    /** The same summary with a note in place of the failure reason, for listings. */
+    public RunSummary withNote(String note) {
+        return new RunSummary(runId, spec, status, epoch, last, lastEvaluated, tFit, tGrok, note, epochEvents,
+                contiguous, lastCheckpoint);
+    }
+
     private RunSummary with(RunStatus newStatus, String newReason, int fit, int grok) {
         return new RunSummary(runId, spec, newStatus, epoch, last, lastEvaluated, fit, grok, newReason, epochEvents,
                 contiguous, lastCheckpoint);

@@ -124,6 +124,40 @@ public final class RunSystem implements AutoCloseable {
                 org.grokscope.compute.train.EventSettings.create(system.settings().config()));
     }
 
+    /**
+     * Null when the run's journal is whole, else a one-line description of the damage: epochs
+     * missing in the middle, or a snapshot newer than the last journaled event (the journal file
+     * was cut short). Resuming a damaged run is refused; other runs are not affected.
+     */
+    public String damage(String runId) {
+        RunSummary s = summary(runId);
+        if (!s.contiguous()) {
+            return "the journal of run " + runId + " has missing or repeated epochs (damaged journal file)";
+        }
+        long highest = await(journal.currentEventsByPersistenceId(RUN_PREFIX + runId, 0L, Long.MAX_VALUE)
+                .runFold(0L, (max, envelope) -> Math.max(max, envelope.sequenceNr()), system));
+        long newestSnapshot = 0;
+        String prefix = "snapshot-" + RUN_PREFIX + runId + "-";
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(data.snapshots())) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                if (name.startsWith(prefix)) {
+                    String[] rest = name.substring(prefix.length()).split("-");
+                    if (rest.length == 2 && rest[0].chars().allMatch(Character::isDigit)) {
+                        newestSnapshot = Math.max(newestSnapshot, Long.parseLong(rest[0]));
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            return null; // no snapshot directory yet
+        }
+        if (newestSnapshot > highest) {
+            return "the journal of run " + runId + " ends at event " + highest + " but a snapshot was taken at event "
+                    + newestSnapshot + ": the journal file was truncated or damaged";
+        }
+        return null;
+    }
+
     public Map<String, org.grokscope.protocol.RunStatus> activeRuns() {
         return ask(RunSupervisor.ListRuns::new);
     }

@@ -34,6 +34,10 @@ public final class ResumeCommand implements Callable<Integer> {
         AppSettings app = AppSettings.create(config);
         try (RunSystem n = node.open(config, 1)) {
             NodeOptions.requireRun(n, runId);
+            String damage = n.damage(runId);
+            if (damage != null) {
+                throw new RunSystem.JournalException(damage + "; it cannot be resumed safely");
+            }
             RunSummary s = n.summary(runId);
             if (s.status().terminal()) {
                 throw new SpecException("RUN_ID", "run '" + runId + "' is " + s.status().specName()

@@ -23,7 +23,11 @@ public final class RunsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (RunSystem n = node.open(ConfigFactory.load(), 1)) {
-            List<RunSummary> runs = n.runIds().stream().map(n::summary).toList();
+            List<RunSummary> runs = n.runIds().stream().map(id -> {
+                RunSummary s = n.summary(id);
+                String damage = n.damage(id);
+                return damage == null ? s : s.withNote("DAMAGED: " + damage);
+            }).toList();
             PrintWriter out = command.commandLine().getOut();
             if (runs.isEmpty()) {
                 out.println("no runs in " + n.dataDir());

@@ -133,6 +133,31 @@ class NodeFaultsTest {
     }
 
     @Test
+    void truncatedJournalIsReportedAndOnlyItsRunRefused() throws Exception {
+        Path data = dir.resolve("cut");
+        Path s = spec("c", 32, 120, 20);
+        assertEquals(0, cli("run", s.toString(), "--id", "first", "--data", data.toString(), "--no-progress").code());
+        assertEquals(0, cli("run", s.toString(), "--id", "last", "--data", data.toString(), "--no-progress").code());
+        Path log;
+        try (var files = Files.list(data.resolve("journal"))) {
+            log = files.filter(f -> f.getFileName().toString().endsWith(".log")).findFirst().orElseThrow();
+        }
+        // cut off the tail: the last run's final events
+        try (var channel = java.nio.channels.FileChannel.open(log, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.truncate(channel.size() - 20_000);
+        }
+        Result runs = cli("runs", "--data", data.toString());
+        assertEquals(0, runs.code(), runs.err());
+        assertTrue(runs.out().lines().anyMatch(l -> l.startsWith("first ") && l.contains("completed")
+                && !l.contains("DAMAGED")), runs.out());
+        assertTrue(runs.out().lines().anyMatch(l -> l.startsWith("last ") && l.contains("DAMAGED")), runs.out());
+        Result resume = cli("resume", "last", "--data", data.toString());
+        assertEquals(Main.FAILURE, resume.code(), resume.err());
+        assertEquals(1, resume.err().lines().count(), resume.err());
+        assertTrue(resume.err().contains("truncated or damaged"), resume.err());
+    }
+
+    @Test
     void fullDiskFailsTheRunAndKeepsTheOthers() throws Exception {
         Path mount = Files.createDirectories(dir.resolve("tiny"));
         Process m = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", mount.toString())
