@@ -1,0 +1,50 @@
+package org.grokscope.compute.analysis;
+
+/**
+ * FFS and FCR of a weight block (Furuta et al. 2024, our definitions in SCIENCE.md §5). The block
+ * W is p×d with the token index first; c_ν and s_ν are the norms (over d) of its projections on
+ * cos(2πνi/p) and sin(2πνi/p). FFS_η is the fraction of frequencies ν ≥ 1 whose amplitude
+ * √(c²+s²) is at least η times the largest; FCR the mean of c/(c+s) over those active frequencies.
+ */
+public record FourierSparsity(double ffs, double fcr, double[] cosNorms, double[] sinNorms) {
+
+    /** @param w block element (i, j) at w[offset + i·rowStride + j·colStride], i < p, j < d */
+    public static FourierSparsity of(int p, int d, float[] w, int offset, int rowStride, int colStride, double eta) {
+        int k2 = p / 2 + 1;
+        double[] c = new double[k2];
+        double[] s = new double[k2];
+        for (int nu = 1; nu < k2; nu++) {
+            double cc = 0.0;
+            double ss = 0.0;
+            for (int j = 0; j < d; j++) {
+                double pc = 0.0;
+                double ps = 0.0;
+                for (int i = 0; i < p; i++) {
+                    double angle = 2.0 * Math.PI * ((long) nu * i % p) / p;
+                    double x = w[offset + i * rowStride + j * colStride];
+                    pc += x * Math.cos(angle);
+                    ps += x * Math.sin(angle);
+                }
+                cc += pc * pc;
+                ss += ps * ps;
+            }
+            c[nu] = Math.sqrt(cc);
+            s[nu] = Math.sqrt(ss);
+        }
+        double max = 0.0;
+        for (int nu = 1; nu < k2; nu++) {
+            max = Math.max(max, Math.hypot(c[nu], s[nu]));
+        }
+        int active = 0;
+        double ratio = 0.0;
+        for (int nu = 1; nu < k2; nu++) {
+            if (max > 0 && Math.hypot(c[nu], s[nu]) >= eta * max) {
+                active++;
+                ratio += c[nu] / (c[nu] + s[nu]);
+            }
+        }
+        int count = k2 - 1;
+        return new FourierSparsity(count == 0 ? 0.0 : (double) active / count, active == 0 ? Double.NaN : ratio / active,
+                c, s);
+    }
+}

@@ -1,0 +1,182 @@
+package org.grokscope.compute.analysis;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.grokscope.compute.analytic.AnalyticSolutions;
+import org.grokscope.compute.model.ModelShape;
+import org.grokscope.compute.model.ReferenceModel;
+import org.grokscope.compute.model.Weights;
+import org.grokscope.compute.rng.SplitMix64;
+import org.grokscope.compute.task.Dataset;
+import org.grokscope.compute.task.Tasks;
+import org.grokscope.protocol.Activation;
+import org.grokscope.protocol.LossKind;
+import org.grokscope.protocol.Parametrization;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Fourier measures against closed forms: pure cosines, Gaussian noise and the analytic solution. */
+class FourierMeasuresTest {
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 7, 97, 100})
+    void dftMatchesItsNaiveTwin(int p) {
+        SplitMix64 rng = new SplitMix64(p);
+        int stride = 3;
+        float[] x = new float[p * stride + 5];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rng.nextGaussian();
+        }
+        RealDft dft = new RealDft(p);
+        int k = dft.frequencies();
+        double[] re = new double[k];
+        double[] im = new double[k];
+        double[] reN = new double[k];
+        double[] imN = new double[k];
+        dft.transform(x, 2, stride, re, im);
+        RealDft.naive(p, x, 2, stride, reN, imN);
+        // both sum p products in double; tables vs direct cos/sin differ by a few ulps per term
+        assertArrayEquals(reN, re, 1e-10 * p);
+        assertArrayEquals(imN, im, 1e-10 * p);
+    }
+
+    @Test
+    void pureCosinesHaveIprOneAndTheirPhases() {
+        int p = 31;
+        int width = 3;
+        int nu = 4;
+        double[] phi1 = {0.3, -2.0, 1.0};
+        double[] phi2 = {1.1, 0.4, -0.7};
+        double[] phi3 = {0.2, 2.5, 3.0};
+        float[] w1 = new float[width * 2 * p];
+        float[] w2 = new float[p * width];
+        for (int k = 0; k < width; k++) {
+            for (int i = 0; i < p; i++) {
+                double a = 2 * Math.PI * nu * i / p;
+                w1[k * 2 * p + i] = (float) Math.cos(a + phi1[k]);
+                w1[k * 2 * p + p + i] = (float) Math.cos(a + phi2[k]);
+                w2[i * width + k] = (float) Math.cos(-a - phi3[k]);
+            }
+        }
+        FourierMeasures m = FourierMeasures.of(p, width, w1, w2, 2, 12);
+        // float weights: the other frequencies carry only rounding noise (~1e-7 relative)
+        assertEquals(1.0, m.iprU(), 1e-9);
+        assertEquals(1.0, m.iprV(), 1e-9);
+        assertEquals(1.0, m.iprW(), 1e-9);
+        for (int k = 0; k < width; k++) {
+            assertEquals(nu, m.dominant()[k]);
+            assertEquals(FourierMeasures.wrap(phi1[k] + phi2[k] - phi3[k]), m.residuals()[k], 1e-5);
+        }
+        assertEquals(1, m.frequenciesUsed());
+        assertEquals(width, m.coverage()[nu]);
+    }
+
+    @Test
+    void gaussianRowsMatchTheNoiseFloor() {
+        int p = 97;
+        int width = 3000;
+        SplitMix64 rng = new SplitMix64(5);
+        float[] w1 = new float[width * 2 * p];
+        float[] w2 = new float[p * width];
+        for (int i = 0; i < w1.length; i++) {
+            w1[i] = (float) rng.nextGaussian();
+        }
+        for (int i = 0; i < w2.length; i++) {
+            w2[i] = (float) rng.nextGaussian();
+        }
+        FourierMeasures m = FourierMeasures.of(p, width, w1, w2, 2, 36);
+        // |x̃(0)|² = p·χ²₁ and |x̃(ν≥1)|² ~ Exp(mean p) over K = ⌊p/2⌋+1 frequencies, so
+        // E[Σa²]/E[(Σa)²] = (3 + 2(K−1)) / (K² + K + 1) ≈ 0.0404 for p = 97 (the paper's ≈ 0.04 at
+        // initialisation); the mean of the ratio differs from the ratio of means by a few percent
+        int k = p / 2 + 1;
+        double expected = (3.0 + 2.0 * (k - 1)) / ((double) k * k + k + 1);
+        assertEquals(expected, m.iprU(), 0.1 * expected);
+        assertEquals(expected, m.iprV(), 0.1 * expected);
+        assertEquals(expected, m.iprW(), 0.1 * expected);
+        // random phases: the mean resultant length of N uniform angles is ~ 1/√N
+        assertTrue(m.resultantLength() < 5.0 / Math.sqrt(width), "resultant " + m.resultantLength());
+    }
+
+    @Test
+    void analyticSolutionIsPhaseAlignedAndCoversEveryFrequency() {
+        int p = 23;
+        int width = 110;
+        ModelShape shape = new ModelShape(p, width, Activation.QUAD, Parametrization.MEAN_FIELD, LossKind.MSE);
+        Weights w = AnalyticSolutions.addition(shape, 3);
+        FourierMeasures m = FourierMeasures.of(p, width, w.w1(), w.w2(), 2, 36);
+        for (double r : m.residuals()) {
+            assertEquals(0.0, r, 1e-5, "phase residual of the analytic solution");
+        }
+        assertEquals(1.0, m.resultantLength(), 1e-9);
+        assertEquals(1.0, m.iprU(), 1e-9);
+        assertEquals(1.0, m.iprW(), 1e-9);
+        assertEquals((p - 1) / 2, m.frequenciesUsed());
+        for (int nu = 1; nu <= (p - 1) / 2; nu++) {
+            assertEquals(width / ((p - 1) / 2), m.coverage()[nu], "neurons on frequency " + nu);
+        }
+    }
+
+    @Test
+    void analyticAdditionIsAccurate() {
+        int p = 97;
+        ModelShape shape = new ModelShape(p, 256, Activation.QUAD, Parametrization.MEAN_FIELD, LossKind.MSE);
+        Weights w = AnalyticSolutions.addition(shape, 1);
+        Dataset all = Dataset.of(Tasks.parse("add", p));
+        double[] lossAcc = ReferenceModel.lossAndAccuracy(shape, ReferenceModel.toDouble(w.w1t()),
+                ReferenceModel.toDouble(w.w2()), all, null);
+        // Gromov Fig. 4b: the analytic solution is exact up to interference that falls like 1/√N
+        assertTrue(lossAcc[1] >= 0.99, "accuracy " + lossAcc[1]);
+    }
+
+    @Test
+    void fourierImageOfTheAnalyticNetworkLiesOnTheDiagonal() {
+        int p = 23;
+        ModelShape shape = new ModelShape(p, 220, Activation.QUAD, Parametrization.MEAN_FIELD, LossKind.MSE);
+        double[][] mag = FunctionImage.magnitude(FunctionImage.outputs(AnalyticSolutions.addition(shape, 9), 5));
+        double diagonal = 0.0;
+        double total = 0.0;
+        for (int u = 0; u < p; u++) {
+            for (int v = 0; v < p; v++) {
+                if (u == 0 && v == 0) {
+                    continue;
+                }
+                double e = mag[u][v] * mag[u][v];
+                total += e;
+                if (u == v) {
+                    diagonal += e;
+                }
+            }
+        }
+        assertTrue(diagonal / total > 0.5, "diagonal share " + diagonal / total);
+    }
+
+    @Test
+    void sparsityAndCosineRatioOfSimpleBlocks() {
+        int p = 29;
+        int d = 4;
+        float[] cos = new float[p * d];
+        float[] sin = new float[p * d];
+        float[] both = new float[p * d];
+        float[] two = new float[p * d];
+        for (int i = 0; i < p; i++) {
+            for (int j = 0; j < d; j++) {
+                double a = 2 * Math.PI * 3 * i / p;
+                cos[i * d + j] = (float) ((j + 1) * Math.cos(a));
+                sin[i * d + j] = (float) ((j + 1) * Math.sin(a));
+                both[i * d + j] = (float) (Math.cos(a) + Math.sin(a));
+                two[i * d + j] = (float) (Math.cos(a) + 0.05 * Math.cos(2 * Math.PI * 7 * i / p));
+            }
+        }
+        int k = p / 2;
+        FourierSparsity c = FourierSparsity.of(p, d, cos, 0, d, 1, 0.1);
+        assertEquals(1.0 / k, c.ffs(), 1e-12);
+        assertEquals(1.0, c.fcr(), 1e-6);
+        assertEquals(0.0, FourierSparsity.of(p, d, sin, 0, d, 1, 0.1).fcr(), 1e-6);
+        assertEquals(0.5, FourierSparsity.of(p, d, both, 0, d, 1, 0.1).fcr(), 1e-6);
+        assertEquals(1.0 / k, FourierSparsity.of(p, d, two, 0, d, 1, 0.1).ffs(), 1e-12);
+        assertEquals(2.0 / k, FourierSparsity.of(p, d, two, 0, d, 1, 0.01).ffs(), 1e-12);
+    }
+}
