@@ -11,6 +11,12 @@ public record FourierSparsity(double ffs, double fcr, double[] cosNorms, double[
     /** @param w block element (i, j) at w[offset + i·rowStride + j·colStride], i < p, j < d */
     public static FourierSparsity of(int p, int d, float[] w, int offset, int rowStride, int colStride, double eta) {
         int k2 = p / 2 + 1;
+        double[] cosTable = new double[p];
+        double[] sinTable = new double[p];
+        for (int i = 0; i < p; i++) {
+            cosTable[i] = Math.cos(2.0 * Math.PI * i / p);
+            sinTable[i] = Math.sin(2.0 * Math.PI * i / p);
+        }
         double[] c = new double[k2];
         double[] s = new double[k2];
         for (int nu = 1; nu < k2; nu++) {
@@ -19,11 +25,15 @@ public record FourierSparsity(double ffs, double fcr, double[] cosNorms, double[
             for (int j = 0; j < d; j++) {
                 double pc = 0.0;
                 double ps = 0.0;
+                int phase = 0;
                 for (int i = 0; i < p; i++) {
-                    double angle = 2.0 * Math.PI * ((long) nu * i % p) / p;
                     double x = w[offset + i * rowStride + j * colStride];
-                    pc += x * Math.cos(angle);
-                    ps += x * Math.sin(angle);
+                    pc += x * cosTable[phase];
+                    ps += x * sinTable[phase];
+                    phase += nu;
+                    if (phase >= p) {
+                        phase -= p;
+                    }
                 }
                 cc += pc * pc;
                 ss += ps * ps;

@@ -1,0 +1,82 @@
+package org.grokscope.compute.analysis;
+
+import com.typesafe.config.Config;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.grokscope.protocol.SpecException;
+
+/**
+ * The analyzers a replay can run over a run's checkpoints, by name, with their parameters from
+ * {@code grokscope.analyzers}. Each turns one checkpoint (W1 N×2p, W2 p×N) into named numbers,
+ * so new analyzers can be computed over old journals without retraining.
+ */
+public final class CheckpointAnalysis {
+    public static final List<String> ANALYZERS = List.of("ipr", "phases", "coverage", "ffs");
+
+    private final List<String> analyzers;
+    private final int r;
+    private final int bins;
+    private final double eta;
+
+    public CheckpointAnalysis(List<String> analyzers, Config config) {
+        for (String a : analyzers) {
+            if (!ANALYZERS.contains(a)) {
+                throw new SpecException("--analyzers", "unknown analyzer '" + a + "'; known: " + String.join(", ", ANALYZERS));
+            }
+        }
+        Config c = config.getConfig("grokscope.analyzers");
+        this.analyzers = List.copyOf(analyzers);
+        this.r = c.getInt("ipr.r");
+        this.bins = c.getInt("phases.bins");
+        this.eta = c.getDouble("ffs.eta");
+        if (r < 1) {
+            throw new SpecException("ipr.r", "must be at least 1, got " + r);
+        }
+        if (bins < 1) {
+            throw new SpecException("phases.bins", "must be at least 1, got " + bins);
+        }
+        if (!(eta > 0 && eta <= 1)) {
+            throw new SpecException("ffs.eta", "must be in (0, 1], got " + eta);
+        }
+    }
+
+    public List<String> analyzers() {
+        return analyzers;
+    }
+
+    /** Named results of every chosen analyzer for one checkpoint, in a stable order. */
+    public Map<String, Object> analyze(int p, int width, float[] w1, float[] w2) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        boolean needFourier = analyzers.contains("ipr") || analyzers.contains("phases") || analyzers.contains("coverage");
+        FourierMeasures m = needFourier ? FourierMeasures.of(p, width, w1, w2, r, bins) : null;
+        if (analyzers.contains("ipr")) {
+            out.put("ipr_u", m.iprU());
+            out.put("ipr_v", m.iprV());
+            out.put("ipr_w", m.iprW());
+        }
+        if (analyzers.contains("phases")) {
+            out.put("phase_resultant_length", m.resultantLength());
+            out.put("phase_histogram", m.histogram());
+        }
+        if (analyzers.contains("coverage")) {
+            out.put("frequencies_used", m.frequenciesUsed());
+            out.put("neurons_per_frequency", m.coverage());
+        }
+        if (analyzers.contains("ffs")) {
+            FourierSparsity emb = FourierSparsity.of(p, width, w1, 0, 1, 2 * p, eta);
+            FourierSparsity readout = FourierSparsity.of(p, width, w2, 0, width, 1, eta);
+            out.put("ffs_w1", emb.ffs());
+            out.put("fcr_w1", emb.fcr());
+            out.put("ffs_w2", readout.ffs());
+            out.put("fcr_w2", readout.fcr());
+        }
+        return out;
+    }
+
+    /** The parameters in force, recorded with every replay output. */
+    public String parameters() {
+        return String.format(Locale.ROOT, "ipr.r=%d phases.bins=%d ffs.eta=%s", r, bins, eta);
+    }
+}
