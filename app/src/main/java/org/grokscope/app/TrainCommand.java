@@ -56,7 +56,7 @@ public final class TrainCommand implements Callable<Integer> {
         Path csv = out != null ? out : Path.of(app.outDir(), runName() + ".csv");
         PrintWriter stdout = command.commandLine().getOut();
         PrintWriter stderr = command.commandLine().getErr();
-        GrokkingEvents events = new GrokkingEvents(EventSettings.create(config));
+        GrokkingEvents events = new GrokkingEvents(EventSettings.create(config), spec.p());
         EpochMetrics last = null;
         EpochMetrics lastEvaluated = null;
         try (TrainingRun run = TrainingRun.create(spec, compute);
@@ -88,6 +88,7 @@ public final class TrainCommand implements Callable<Integer> {
                 lastEvaluated.testLoss());
         stdout.println("t_fit = " + describe(events.tFit()) + ", t_grok = " + describe(events.tGrok())
                 + (events.tFit() > 0 && events.tGrok() > 0 ? " (delay " + (events.tGrok() - events.tFit()) + ")" : ""));
+        stdout.println("t_onset = " + describe(events.tOnset()) + ", test-loss peak at " + describe(events.testLossPeak()));
         stdout.println("curve: " + csv);
         stdout.flush();
         return 0;

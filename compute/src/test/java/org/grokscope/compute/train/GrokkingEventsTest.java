@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /** t_fit / t_grok on synthetic metric sequences. */
 class GrokkingEventsTest {
-    private static final EventSettings SETTINGS = new EventSettings(0.99, 0.95, 3);
+    private static final EventSettings SETTINGS = new EventSettings(0.99, 0.95, 3, 0.1, 0.02);
     private static final double NA = Double.NaN;
 
     private static EpochMetrics m(int epoch, double trainAcc, double testAcc) {
@@ -111,7 +111,7 @@ class GrokkingEventsTest {
 
     @Test
     void holdOfOneGroksAtTheFirstGoodEvaluation() {
-        GrokkingEvents ev = feed(new EventSettings(0.99, 0.95, 1), new double[][] {
+        GrokkingEvents ev = feed(new EventSettings(0.99, 0.95, 1, 0.1, 0.02), new double[][] {
             {0.2, 0.1}, {1, NA}, {1, 0.95}, {1, 0.2}});
         assertEquals(3, ev.tGrok());
         assertEquals(2, ev.tFit());
@@ -120,8 +120,8 @@ class GrokkingEventsTest {
     @Test
     void settingsAreReadFromTheEventsBlock() {
         EventSettings s = EventSettings.create(ConfigFactory.parseString(
-                "grokscope.events { fit-accuracy = 0.9, grok-accuracy = 0.8, hold = 5 }"));
-        assertEquals(new EventSettings(0.9, 0.8, 5), s);
+                "grokscope.events { fit-accuracy = 0.9, grok-accuracy = 0.8, hold = 5, onset-margin = 0.2, loss-peak-drop = 0.05 }"));
+        assertEquals(new EventSettings(0.9, 0.8, 5, 0.2, 0.05), s);
         // the shipped defaults are present and sane
         EventSettings d = EventSettings.create(ConfigFactory.load());
         assertEquals(true, d.fitAccuracy() > 0 && d.fitAccuracy() <= 1 && d.grokAccuracy() > 0
