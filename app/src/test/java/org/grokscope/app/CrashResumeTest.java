@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Crash safety end to end: {@code grokscope run} on the AdamW example in a child JVM, killed with
- * SIGKILL at five random moments and resumed each time, must end with exactly one EpochCompleted
- * per epoch and final weights bit-identical to an uninterrupted run.
+ * SIGKILL once its journal passes each of five random epochs and resumed each time, must end with
+ * exactly one EpochCompleted per epoch and final weights bit-identical to an uninterrupted run.
  */
 class CrashResumeTest {
     private static final Path SPEC = Path.of("..", "config", "examples", "add-p97-adamw.conf");
@@ -38,11 +38,21 @@ class CrashResumeTest {
     void killedFiveTimesAndResumedEqualsUninterrupted() throws Exception {
         Path data = dir.resolve("data");
         Random random = new Random(20261121L);
+        // five random epochs, one in each fifth of the run (so each kill is past the last one);
+        // each JVM is killed once its journal has reached the next
+        List<Integer> targets = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            targets.add(60 + i * 280 + random.nextInt(160));
+        }
         List<Integer> killedAt = new ArrayList<>();
         Process p = start("run", SPEC.toString(), "--id", "crash");
-        for (int kill = 0; kill < 5; kill++) {
-            Thread.sleep(3000 + random.nextInt(5000));
-            assertTrue(p.isAlive(), "the run should still be training at kill " + (kill + 1));
+        for (int target : targets) {
+            long deadline = System.currentTimeMillis() + 180_000;
+            while (journaledEpoch() < target) {
+                assertTrue(p.isAlive(), () -> "the run should still be training before epoch " + target + ": " + output());
+                assertTrue(System.currentTimeMillis() < deadline, "no progress to epoch " + target);
+                Thread.sleep(50);
+            }
             p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             killedAt.add(epochInJournal(data));
             p = start("resume", "crash");
@@ -68,19 +78,26 @@ class CrashResumeTest {
                     s.lastCheckpoint().w2());
             assertTrue(journaled.sameBits(reference), "bit-identical to an uninterrupted run; killed at " + killedAt);
         }
-        // a kill can land while a resumed run recomputes epochs since its checkpoint; the journal
-        // never goes back, and the kills must have interrupted training at several places
-        for (int i = 1; i < killedAt.size(); i++) {
-            assertTrue(killedAt.get(i) >= killedAt.get(i - 1), "journal never shrinks: " + killedAt);
+        assertEquals(5, killedAt.stream().distinct().count(), "five distinct kill points: " + killedAt);
+    }
+
+    /** The last epoch the child's progress lines report (they read the trainer's journaled state). */
+    private int journaledEpoch() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("crash\\s+epoch\\s+(\\d+)/").matcher(output());
+        int last = -1;
+        while (m.find()) {
+            last = Integer.parseInt(m.group(1));
         }
-        assertTrue(killedAt.stream().distinct().count() >= 3, "kills spread over the run: " + killedAt);
+        return last;
     }
 
     private Process start(String... args) throws Exception {
+        Files.writeString(log(), "");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+                "-Dgrokscope.app.progress.plain-interval=100ms", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName()));
         cmd.addAll(List.of(args));
-        cmd.addAll(List.of("--data", dir.resolve("data").toString(), "--no-progress"));
+        cmd.addAll(List.of("--data", dir.resolve("data").toString()));
         return new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile())).start();
     }

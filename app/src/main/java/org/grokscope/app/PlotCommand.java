@@ -1,0 +1,233 @@
+package org.grokscope.app;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
+import org.grokscope.actors.RunSummary;
+import org.grokscope.actors.RunSystem;
+import org.grokscope.compute.analysis.FourierMeasures;
+import org.grokscope.compute.analysis.RealDft;
+import org.grokscope.compute.train.EventSettings;
+import org.grokscope.compute.train.GrokDetector;
+import org.grokscope.protocol.EpochMetrics;
+import org.grokscope.protocol.events.CheckpointSaved;
+import org.grokscope.protocol.events.EpochCompleted;
+import org.grokscope.protocol.events.RunEvent;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
+import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code grokscope plot RUN_ID}: the paper's views of one run from its journal, as PNG and SVG:
+ * losses (log scale), accuracies with t_fit / t_onset / t_grok marked, weight and gradient norms
+ * (Fig. 1), IPR against epoch (Fig. 6), the phase-alignment histogram (Fig. 3) and |DFT| per
+ * neuron at the last checkpoint.
+ */
+@Command(name = "plot", mixinStandardHelpOptions = true, description = "Plot a run's curves and Fourier measures.")
+public final class PlotCommand implements Callable<Integer> {
+    private static final int WIDTH = 900;
+    private static final int HEIGHT = 560;
+    private static final int MAX_POINTS = 1000;
+
+    @Spec
+    private picocli.CommandLine.Model.CommandSpec command;
+
+    @Parameters(index = "0", paramLabel = "RUN_ID")
+    private String runId;
+
+    @Mixin
+    private NodeOptions node;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "output directory (default: plots/<RUN_ID>)")
+    private Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        Config config = ConfigFactory.load();
+        List<EpochMetrics> epochs = new ArrayList<>();
+        List<CheckpointSaved> checkpoints = new ArrayList<>();
+        RunSummary summary;
+        try (RunSystem n = node.open(config, 1)) {
+            NodeOptions.requireRun(n, runId);
+            summary = n.summary(runId);
+            for (RunEvent e : n.events(runId)) {
+                if (e instanceof EpochCompleted ec) {
+                    epochs.add(ec.metrics());
+                } else if (e instanceof CheckpointSaved c) {
+                    checkpoints.add(c);
+                }
+            }
+        }
+        Path dir = out != null ? out : Path.of("plots", runId);
+        Files.createDirectories(dir);
+        List<EpochMetrics> evaluated = epochs.stream().filter(EpochMetrics::evaluated).toList();
+        GrokDetector d = GrokDetector.start(summary.spec().p());
+        EventSettings events = EventSettings.create(config);
+        for (EpochMetrics m : epochs) {
+            d = d.next(m, events);
+        }
+
+        XYChart loss = xy("Loss — " + runId, "loss (log)");
+        loss.getStyler().setYAxisLogarithmic(true);
+        add(loss, "train", epochs, EpochMetrics::trainLoss);
+        add(loss, "test", evaluated, EpochMetrics::testLoss);
+        double low = epochs.stream().mapToDouble(EpochMetrics::trainLoss).filter(v -> v > 0).min().orElse(1e-6);
+        double high = evaluated.stream().mapToDouble(EpochMetrics::testLoss).max().orElse(1.0);
+        vertical(loss, "test-loss peak", d.lossPeak(), low, high);
+        save(loss, dir.resolve("loss"));
+
+        XYChart acc = xy("Accuracy — " + runId, "accuracy");
+        add(acc, "train", epochs, EpochMetrics::trainAccuracy);
+        add(acc, "test", evaluated, EpochMetrics::testAccuracy);
+        vertical(acc, "t_fit", d.tFit(), 0, 1);
+        vertical(acc, "t_onset", d.tOnset(), 0, 1);
+        vertical(acc, "t_grok", d.tGrok(), 0, 1);
+        save(acc, dir.resolve("accuracy"));
+
+        XYChart norms = xy("Weight and gradient norms — " + runId, "Frobenius norm (log)");
+        norms.getStyler().setYAxisLogarithmic(true);
+        add(norms, "|W1|", epochs, EpochMetrics::w1Norm);
+        add(norms, "|W2|", epochs, EpochMetrics::w2Norm);
+        add(norms, "|grad W1|", epochs, EpochMetrics::grad1Norm);
+        add(norms, "|grad W2|", epochs, EpochMetrics::grad2Norm);
+        save(norms, dir.resolve("norms"));
+
+        if (!checkpoints.isEmpty()) {
+            List<double[]> ipr = new ArrayList<>();
+            FourierMeasures last = null;
+            for (CheckpointSaved c : checkpoints) {
+                last = FourierMeasures.of(c.p(), c.width(), c.w1(), c.w2(), 2, 36);
+                ipr.add(new double[] {c.epoch(), last.iprU(), last.iprV(), last.iprW()});
+            }
+            XYChart iprChart = xy("IPR — " + runId, "mean IPR_2");
+            for (int s = 1; s <= 3; s++) {
+                int col = s;
+                iprChart.addSeries(new String[] {"", "u", "v", "w"}[s], ipr.stream().mapToDouble(r -> r[0]).toArray(),
+                        ipr.stream().mapToDouble(r -> r[col]).toArray()).setMarker(SeriesMarkers.CIRCLE);
+            }
+            save(iprChart, dir.resolve("ipr"));
+
+            CategoryChart phases = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+                    .title("Phase alignment φ1+φ2−φ3 at epoch " + checkpoints.get(checkpoints.size() - 1).epoch()
+                            + String.format(java.util.Locale.ROOT, " (R = %.3f)", last.resultantLength()))
+                    .xAxisTitle("residual (rad)").yAxisTitle("neurons").build();
+            int bins = last.histogram().length;
+            List<String> labels = new ArrayList<>();
+            List<Integer> counts = new ArrayList<>();
+            for (int b = 0; b < bins; b++) {
+                labels.add(String.format(java.util.Locale.ROOT, "%.2f", -Math.PI + (b + 0.5) * 2 * Math.PI / bins));
+                counts.add(last.histogram()[b]);
+            }
+            phases.getStyler().setLegendVisible(false);
+            phases.getStyler().setXAxisLabelRotation(90);
+            phases.addSeries("neurons", labels, counts);
+            save(phases, dir.resolve("phases"));
+
+            save(heatmap(checkpoints.get(checkpoints.size() - 1), last), dir.resolve("dft-heatmap"));
+        }
+        command.commandLine().getOut().println("wrote plots of " + runId + " to " + dir);
+        command.commandLine().getOut().flush();
+        return 0;
+    }
+
+    /** |ũ_k(ν)| / max for up to 128 neurons, sorted by dominant frequency so the structure shows. */
+    private static HeatMapChart heatmap(CheckpointSaved c, FourierMeasures m) {
+        int p = c.p();
+        RealDft dft = new RealDft(p);
+        int k2 = dft.frequencies();
+        int shown = Math.min(128, c.width());
+        Integer[] order = new Integer[c.width()];
+        for (int k = 0; k < order.length; k++) {
+            order[k] = k;
+        }
+        java.util.Arrays.sort(order, java.util.Comparator.comparingInt(k -> m.dominant()[k]));
+        double[] re = new double[k2];
+        double[] im = new double[k2];
+        List<Number[]> cells = new ArrayList<>();
+        for (int row = 0; row < shown; row++) {
+            // an even sample of the sorted neurons, so every frequency band is represented
+            dft.transform(c.w1(), order[(int) ((long) row * c.width() / shown)] * 2 * p, 1, re, im);
+            double max = 0;
+            for (int f = 0; f < k2; f++) {
+                max = Math.max(max, Math.hypot(re[f], im[f]));
+            }
+            for (int f = 0; f < k2; f++) {
+                cells.add(new Number[] {f, row, max == 0 ? 0 : Math.hypot(re[f], im[f]) / max});
+            }
+        }
+        int[] x = java.util.stream.IntStream.range(0, k2).toArray();
+        int[] y = java.util.stream.IntStream.range(0, shown).toArray();
+        HeatMapChart chart = new HeatMapChartBuilder().width(WIDTH).height(HEIGHT)
+                .title("|DFT| of u_k at epoch " + c.epoch() + " (neurons sorted by dominant frequency)")
+                .xAxisTitle("frequency ν").yAxisTitle("neuron").build();
+        chart.getStyler().setPlotContentSize(1.0);
+        chart.getStyler().setShowValue(false);
+        chart.getStyler().setLegendVisible(false);
+        List<Integer> xs = new ArrayList<>();
+        for (int v : x) {
+            xs.add(v);
+        }
+        List<Integer> ys = new ArrayList<>();
+        for (int v : y) {
+            ys.add(v);
+        }
+        chart.addSeries("|DFT|", xs, ys, cells);
+        return chart;
+    }
+
+    private static XYChart xy(String title, String yTitle) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("epoch")
+                .yAxisTitle(yTitle).build();
+        chart.getStyler().setMarkerSize(0);
+        return chart;
+    }
+
+    /** Plots at most MAX_POINTS points a series (every k-th epoch, the last always), so SVGs stay small. */
+    private static void add(XYChart chart, String name, List<EpochMetrics> rows, ToDoubleFunction<EpochMetrics> y) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        int step = Math.max(1, (rows.size() + MAX_POINTS - 1) / MAX_POINTS);
+        List<EpochMetrics> thin = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i += step) {
+            thin.add(rows.get(i));
+        }
+        if (thin.get(thin.size() - 1) != rows.get(rows.size() - 1)) {
+            thin.add(rows.get(rows.size() - 1));
+        }
+        chart.addSeries(name, thin.stream().mapToDouble(EpochMetrics::epoch).toArray(),
+                thin.stream().mapToDouble(y).toArray());
+    }
+
+    private static void vertical(XYChart chart, String name, int epoch, double from, double to) {
+        if (epoch > 0) {
+            XYSeries s = chart.addSeries(name + " = " + epoch, new double[] {epoch, epoch}, new double[] {from, to});
+            s.setMarker(SeriesMarkers.NONE);
+        }
+    }
+
+    private static void save(Chart<?, ?> chart, Path base) throws IOException {
+        BitmapEncoder.saveBitmap(chart, base.toString(), BitmapEncoder.BitmapFormat.PNG);
+        VectorGraphicsEncoder.saveVectorGraphic(chart, base.toString(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+    }
+}

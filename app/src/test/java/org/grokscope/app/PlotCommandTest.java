@@ -1,0 +1,42 @@
+package org.grokscope.app;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** plot writes every figure as a decodable PNG and an SVG. */
+class PlotCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void writesEveryFigure() throws Exception {
+        Path spec = Files.writeString(dir.resolve("p.conf"),
+                "p = 23\nalpha = 0.6\nwidth = 40\noptimizer { lr = 0.01, weight-decay = 1 }\nepochs = 80\ncheckpoint-every = 20\n");
+        Path data = dir.resolve("data");
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(new StringWriter()));
+        assertEquals(0, cl.execute("run", spec.toString(), "--id", "p", "--data", data.toString(), "--no-progress"));
+        Path out = dir.resolve("plots");
+        CommandLine plot = Main.commandLine();
+        StringWriter err = new StringWriter();
+        plot.setErr(new PrintWriter(err));
+        plot.setOut(new PrintWriter(new StringWriter()));
+        assertEquals(0, plot.execute("plot", "p", "--data", data.toString(), "--out", out.toString()), err.toString());
+        for (String name : new String[] {"loss", "accuracy", "norms", "ipr", "phases", "dft-heatmap"}) {
+            byte[] png = Files.readAllBytes(out.resolve(name + ".png"));
+            assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(png, 4), name);
+            assertTrue(javax.imageio.ImageIO.read(out.resolve(name + ".png").toFile()).getWidth() > 0, name);
+            assertTrue(Files.readString(out.resolve(name + ".svg")).contains("<svg"), name);
+        }
+    }
+}
