@@ -63,8 +63,21 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
     private record Queued(String runId, RunSpec spec, ActorRef<Trainer.Reply> replyTo) {
     }
 
+    /** Replies once no onset detector is running any more (they finish reading after their run ends). */
+    public record WhenDetectorsDone(ActorRef<Integer> replyTo) implements Command {
+    }
+
+    private record DetectorTerminated(String runId) implements Command {
+    }
+
     public static Behavior<Command> create(TrainerSettings settings, int maxConcurrent, FaultHook faults) {
-        return Behaviors.setup(ctx -> new RunSupervisor(ctx, settings, maxConcurrent, faults));
+        return create(settings, maxConcurrent, faults, null);
+    }
+
+    /** @param alerts where onset detectors publish; null runs no detectors */
+    public static Behavior<Command> create(TrainerSettings settings, int maxConcurrent, FaultHook faults,
+                                           AlertSink alerts) {
+        return Behaviors.setup(ctx -> new RunSupervisor(ctx, settings, maxConcurrent, faults, alerts));
     }
 
     private final TrainerSettings settings;
@@ -82,9 +95,14 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
     /** Trainers replaced by a snapshot-less one: their termination means nothing. */
     private final java.util.Set<ActorRef<Trainer.Command>> retired = new java.util.HashSet<>();
 
+    private final AlertSink alerts;
+    private final Map<String, ActorRef<OnsetDetector.Command>> detectors = new HashMap<>();
+    private final java.util.List<ActorRef<Integer>> waitingForDetectors = new java.util.ArrayList<>();
+
     private RunSupervisor(ActorContext<Command> context, TrainerSettings settings, int maxConcurrent,
-                          FaultHook faults) {
+                          FaultHook faults, AlertSink alerts) {
         super(context);
+        this.alerts = alerts;
         this.settings = settings;
         this.maxConcurrent = maxConcurrent;
         this.faults = faults;
@@ -103,6 +121,8 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
                 .onMessage(GetRunState.class, this::onGetRunState)
                 .onMessage(TrainerEnded.class, this::onTrainerEnded)
                 .onMessage(Forward.class, this::onForward)
+                .onMessage(WhenDetectorsDone.class, this::onWhenDetectorsDone)
+                .onMessage(DetectorTerminated.class, this::onDetectorTerminated)
                 .onMessage(TrainerTerminated.class, this::onTrainerTerminated)
                 .build();
     }
@@ -257,12 +277,42 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
         }
     }
 
+    private Behavior<Command> onWhenDetectorsDone(WhenDetectorsDone cmd) {
+        if (detectors.isEmpty()) {
+            cmd.replyTo().tell(0);
+        } else {
+            waitingForDetectors.add(cmd.replyTo());
+        }
+        return this;
+    }
+
+    private Behavior<Command> onDetectorTerminated(DetectorTerminated msg) {
+        detectors.remove(msg.runId());
+        if (detectors.isEmpty()) {
+            waitingForDetectors.forEach(r -> r.tell(0));
+            waitingForDetectors.clear();
+        }
+        return this;
+    }
+
+    /** One detector per training run; it follows the journal and stops when the run ends. */
+    private void startDetector(String runId) {
+        if (alerts == null || detectors.containsKey(runId)) {
+            return;
+        }
+        ActorRef<OnsetDetector.Command> d = getContext().spawn(OnsetDetector.create(runId, settings.events(), alerts),
+                "detect-" + runId + "-" + java.util.UUID.randomUUID().toString().substring(0, 8));
+        getContext().watchWith(d, new DetectorTerminated(runId));
+        detectors.put(runId, d);
+    }
+
     private void admit() {
         while (!queue.isEmpty() && active.size() < maxConcurrent) {
             Queued next = queue.pollFirst();
             ActorRef<Trainer.Command> trainer = spawn(next.runId(), true, true);
             active.put(next.runId(), trainer);
             send(next.runId(), trainer, new Trainer.Start(next.spec(), next.replyTo()));
+            startDetector(next.runId());
         }
     }
 

@@ -36,8 +36,12 @@ public final class RunSystem implements AutoCloseable {
     private final Duration askTimeout = Duration.ofSeconds(30);
     private final int maxConcurrent;
 
-    private RunSystem(DataDirectory data, ActorSystem<RunSupervisor.Command> system, int maxConcurrent) {
+    private final AlertSink alerts;
+
+    private RunSystem(DataDirectory data, ActorSystem<RunSupervisor.Command> system, int maxConcurrent,
+                      AlertSink alerts) {
         this.data = data;
+        this.alerts = alerts;
         this.system = system;
         this.maxConcurrent = maxConcurrent;
         this.journal = PersistenceQuery.get(system).getReadJournalFor(LeveldbReadJournal.class,
@@ -68,9 +72,10 @@ public final class RunSystem implements AutoCloseable {
             int threads = perRun > 0 ? perRun : Math.max(1, cores / concurrent);
             TrainerSettings settings = TrainerSettings.create(config,
                     ComputeSettings.create(config).withThreads(threads), codeVersion);
+            AlertSink alerts = new AlertSink(data.root(), config);
             ActorSystem<RunSupervisor.Command> system = ActorSystem.create(
-                    RunSupervisor.create(settings, concurrent, faults), "grokscope", config);
-            return new RunSystem(data, system, concurrent);
+                    RunSupervisor.create(settings, concurrent, faults, alerts), "grokscope", config);
+            return new RunSystem(data, system, concurrent, alerts);
         } catch (RuntimeException e) {
             data.close();
             throw e;
@@ -83,6 +88,10 @@ public final class RunSystem implements AutoCloseable {
 
     public Path dataDir() {
         return data.root();
+    }
+
+    public AlertSink alerts() {
+        return alerts;
     }
 
     public int maxConcurrent() {
@@ -186,6 +195,7 @@ public final class RunSystem implements AutoCloseable {
     @Override
     public void close() {
         try {
+            alerts.close();
             system.terminate();
             system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {

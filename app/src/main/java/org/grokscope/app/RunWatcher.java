@@ -55,6 +55,10 @@ final class RunWatcher {
             return Behaviors.same();
         }), "cli-listener", Props.empty());
         node.system().tell(new RunSupervisor.Subscribe(listener));
+        node.alerts().addListener(json -> {
+            out.println("ALERT " + json);
+            out.flush();
+        });
         AtomicBoolean interrupted = new AtomicBoolean();
         Thread hook = new Thread(() -> pauseAll(interrupted), "grokscope-ctrl-c");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -82,6 +86,12 @@ final class RunWatcher {
         if (interrupted.get()) {
             // the shutdown hook pauses, reports and closes the node; the JVM exits when it is done
             Thread.sleep(Long.MAX_VALUE);
+        }
+        try {
+            // detectors finish reading the runs' last events, so no alert is lost at exit
+            node.<Integer>ask(RunSupervisor.WhenDetectorsDone::new);
+        } catch (IllegalStateException slow) {
+            out.println("(onset detectors did not finish in time; they resume with the runs)");
         }
         printTable(new ArrayList<>(runs.keySet()));
         boolean allCompleted = runs.keySet().stream().allMatch(id -> ended.get(id) == RunStatus.COMPLETED);

@@ -63,6 +63,8 @@ public final class Registrations {
         kryo.register(RunCompleted.class, 126);
         kryo.register(RunFailed.class, 127);
         kryo.register(RunStopped.class, 128);
+        kryo.register(org.grokscope.protocol.events.GrokkingDetected.class, 129);
+        kryo.register(org.grokscope.protocol.events.PrecursorDetected.class, 130);
 
         extra.forEach((id, type) -> {
             if (id < 200) {

@@ -1,0 +1,106 @@
+package org.grokscope.actors;
+
+import com.typesafe.config.Config;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where alerts go: the log, {@code alerts.jsonl} in the data directory, and, when configured, a
+ * webhook (HTTP POST of the JSON) retried with exponential backoff on its own threads, so a dead
+ * endpoint never slows or harms a run.
+ */
+public final class AlertSink implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AlertSink.class);
+
+    private final Path file;
+    private final URI webhook;
+    private final int retries;
+    private final Duration backoff;
+    private final Duration timeout;
+    private final HttpClient http;
+    private final ScheduledExecutorService retryTimer;
+    private final java.util.List<java.util.function.Consumer<String>> listeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    public AlertSink(Path dataDir, Config config) {
+        Config c = config.getConfig("grokscope.alerts");
+        this.file = dataDir.resolve(c.getString("file"));
+        String url = c.getString("webhook");
+        this.webhook = url.isBlank() ? null : URI.create(url);
+        this.retries = c.getInt("retries");
+        this.backoff = c.getDuration("backoff");
+        this.timeout = c.getDuration("timeout");
+        this.http = webhook == null ? null : HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.retryTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "grokscope-alerts");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Also hand each alert to this listener (the console view). */
+    public void addListener(java.util.function.Consumer<String> listener) {
+        listeners.add(listener);
+    }
+
+    /** Records one alert (a JSON object on one line) everywhere configured. */
+    public void publish(String json) {
+        LOG.info("alert {}", json);
+        synchronized (this) {
+            try {
+                Files.writeString(file, json + System.lineSeparator(), StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                LOG.error("cannot append to {}: {}", file, e.toString());
+            }
+        }
+        listeners.forEach(l -> l.accept(json));
+        if (webhook != null) {
+            post(json, 0);
+        }
+    }
+
+    private void post(String json, int attempt) {
+        HttpRequest request = HttpRequest.newBuilder(webhook).timeout(timeout)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+        CompletableFuture<HttpResponse<Void>> sent = http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+        sent.whenComplete((response, error) -> {
+            boolean ok = error == null && response.statusCode() / 100 == 2;
+            if (ok) {
+                return;
+            }
+            String why = error != null ? error.toString() : "HTTP " + response.statusCode();
+            if (attempt < retries) {
+                long delay = backoff.toMillis() << attempt;
+                LOG.warn("webhook {} failed ({}); retry {} in {} ms", webhook, why, attempt + 1, delay);
+                retryTimer.schedule(() -> post(json, attempt + 1), delay, TimeUnit.MILLISECONDS);
+            } else {
+                LOG.warn("webhook {} failed ({}); giving up, the alert is in {}", webhook, why, file);
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        retryTimer.shutdownNow();
+    }
+}

@@ -1,0 +1,160 @@
+package org.grokscope.actors;
+
+import java.time.Duration;
+import java.util.Locale;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.persistence.query.journal.leveldb.javadsl.LeveldbReadJournal;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.typed.javadsl.ActorFlow;
+import org.grokscope.compute.train.EventSettings;
+import org.grokscope.compute.train.GrokDetector;
+import org.grokscope.protocol.events.DetectorEvent;
+import org.grokscope.protocol.events.EpochCompleted;
+import org.grokscope.protocol.events.GrokkingDetected;
+import org.grokscope.protocol.events.PrecursorDetected;
+import org.grokscope.protocol.events.RunCompleted;
+import org.grokscope.protocol.events.RunEvent;
+import org.grokscope.protocol.events.RunFailed;
+import org.grokscope.protocol.events.RunPaused;
+import org.grokscope.protocol.events.RunStarted;
+import org.grokscope.protocol.events.RunStopped;
+import org.grokscope.protocol.serialization.KryoSerializable;
+
+/**
+ * Follows one run's journal through persistence query (live) and journals, once each, the
+ * grokking events it finds: GrokkingDetected(t_fit, t_onset, t_grok) and the test-loss-peak
+ * precursor, each also published as an alert. The detector's own numbers are recomputed from the
+ * run's events on every start (cheap); only which findings were reported is journaled, so a
+ * restart never loses or repeats an alert. Stops when the run completes, fails, stops or pauses.
+ */
+public final class OnsetDetector extends EventSourcedBehavior<OnsetDetector.Command, DetectorEvent,
+        OnsetDetector.State> {
+
+    // ---- Command ----
+
+    public sealed interface Command {
+    }
+
+    private record Observed(RunEvent event, ActorRef<Done> ack) implements Command {
+    }
+
+    private record StreamEnded() implements Command {
+    }
+
+    // ---- State ----
+
+    /** Which findings are already journaled (and alerted). */
+    public record State(boolean grokReported, boolean peakReported) implements KryoSerializable {
+    }
+
+    // ---- create ----
+
+    public static Behavior<Command> create(String runId, EventSettings settings, AlertSink alerts) {
+        return Behaviors.setup(ctx -> new OnsetDetector(ctx, runId, settings, alerts));
+    }
+
+    public static PersistenceId persistenceId(String runId) {
+        return PersistenceId.ofUniqueId("detector-" + runId);
+    }
+
+    private final ActorContext<Command> context;
+    private final String runId;
+    private final EventSettings settings;
+    private final AlertSink alerts;
+    private GrokDetector detector;
+
+    private OnsetDetector(ActorContext<Command> context, String runId, EventSettings settings, AlertSink alerts) {
+        super(persistenceId(runId));
+        this.context = context;
+        this.runId = runId;
+        this.settings = settings;
+        this.alerts = alerts;
+    }
+
+    @Override
+    public State emptyState() {
+        return new State(false, false);
+    }
+
+    @Override
+    public CommandHandler<Command, DetectorEvent, State> commandHandler() {
+        return newCommandHandlerBuilder().forAnyState()
+                .onCommand(Observed.class, this::onObserved)
+                .onCommand(StreamEnded.class, (state, cmd) -> Effect().stop())
+                .build();
+    }
+
+    private Effect<DetectorEvent, State> onObserved(State state, Observed observed) {
+        RunEvent event = observed.event();
+        if (event instanceof RunStarted started) {
+            detector = GrokDetector.start(started.spec().p());
+        } else if (event instanceof EpochCompleted epoch && detector != null) {
+            detector = detector.next(epoch.metrics(), settings);
+            if (!state.peakReported() && detector.lossPeak() > 0) {
+                PrecursorDetected found = new PrecursorDetected(runId, PrecursorDetected.TEST_LOSS_PEAK,
+                        detector.lossPeak());
+                return Effect().persist(found).thenRun(s -> alert(found)).thenReply(observed.ack(), s -> Done.getInstance());
+            }
+            if (!state.grokReported() && detector.tOnset() > 0) {
+                GrokkingDetected found = new GrokkingDetected(runId, detector.tFit(), detector.tOnset(), detector.tGrok());
+                return Effect().persist(found).thenRun(s -> alert(found)).thenReply(observed.ack(), s -> Done.getInstance());
+            }
+        } else if (event instanceof RunCompleted || event instanceof RunFailed || event instanceof RunStopped
+                || event instanceof RunPaused) {
+            observed.ack().tell(Done.getInstance());
+            return Effect().stop();
+        }
+        return Effect().reply(observed.ack(), Done.getInstance());
+    }
+
+    private void alert(DetectorEvent found) {
+        long now = System.currentTimeMillis();
+        if (found instanceof GrokkingDetected g) {
+            alerts.publish(String.format(Locale.ROOT,
+                    "{\"time\":%d,\"run\":\"%s\",\"kind\":\"grokking-detected\",\"t_fit\":%d,\"t_onset\":%d,\"t_grok\":%d}",
+                    now, runId, g.tFit(), g.tOnset(), g.tGrok()));
+        } else if (found instanceof PrecursorDetected p) {
+            alerts.publish(String.format(Locale.ROOT, "{\"time\":%d,\"run\":\"%s\",\"kind\":\"%s\",\"epoch\":%d}", now,
+                    runId, p.kind(), p.epoch()));
+        }
+    }
+
+    @Override
+    public EventHandler<State, DetectorEvent> eventHandler() {
+        return newEventHandlerBuilder().forAnyState()
+                .onEvent(GrokkingDetected.class, (s, e) -> new State(true, s.peakReported()))
+                .onEvent(PrecursorDetected.class, (s, e) -> new State(s.grokReported(), true))
+                .build();
+    }
+
+    @Override
+    public SignalHandler<State> signalHandler() {
+        return newSignalHandlerBuilder()
+                .onSignal(RecoveryCompleted.instance(), state -> follow())
+                .build();
+    }
+
+    /** Reads the run's journal from the start and keeps following it; one event at a time. */
+    private void follow() {
+        LeveldbReadJournal journal = PersistenceQuery.get(context.getSystem())
+                .getReadJournalFor(LeveldbReadJournal.class, LeveldbReadJournal.Identifier());
+        ActorRef<Command> self = context.getSelf();
+        journal.eventsByPersistenceId(Trainer.persistenceId(runId).id(), 0L, Long.MAX_VALUE)
+                .map(envelope -> (RunEvent) envelope.event())
+                .via(ActorFlow.<RunEvent, Command, Done>ask(1, self, Duration.ofSeconds(30), Observed::new))
+                .runWith(Sink.ignore(), context.getSystem())
+                .whenComplete((done, error) -> self.tell(new StreamEnded()));
+    }
+}

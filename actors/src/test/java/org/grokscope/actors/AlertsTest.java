@@ -1,0 +1,133 @@
+package org.grokscope.actors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.grokscope.protocol.Activation;
+import org.grokscope.protocol.BackendKind;
+import org.grokscope.protocol.LossKind;
+import org.grokscope.protocol.OptimizerKind;
+import org.grokscope.protocol.OptimizerSpec;
+import org.grokscope.protocol.Parametrization;
+import org.grokscope.protocol.RunSpec;
+import org.grokscope.protocol.RunStatus;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The onset detector end to end: a grokking run alerts once per finding, to alerts.jsonl and a
+ * webhook on a local server; a dead webhook harms nothing; a run that never groks raises no
+ * GrokkingDetected; pausing and resuming neither loses nor repeats an alert.
+ */
+class AlertsTest {
+    @TempDir
+    Path dir;
+
+    static RunSpec groks(double alpha, int epochs) {
+        return new RunSpec("add", 23, alpha, 1, 1, 128, Activation.QUAD, Parametrization.MEAN_FIELD, LossKind.MSE,
+                new OptimizerSpec(OptimizerKind.ADAMW, 0.01, 0, false, 1.0, 0.9, 0.98, 1e-8), epochs, 0, 1, 50,
+                BackendKind.CPU);
+    }
+
+    private static Config webhook(String url) {
+        return ConfigFactory.parseString("grokscope.alerts { webhook = \"" + url + "\", retries = 2, backoff = 50ms,"
+                + " timeout = 1s }").withFallback(ConfigFactory.load());
+    }
+
+    private static List<String> alerts(Path data) throws IOException {
+        Path file = data.resolve("alerts.jsonl");
+        return Files.exists(file) ? Files.readAllLines(file) : List.of();
+    }
+
+    private static void finish(RunSystem node, String id, RunSpec spec) throws InterruptedException {
+        Runs.startAndAwait(node, List.of(id), List.of(spec), Duration.ofSeconds(120));
+        node.<Integer>ask(RunSupervisor.WhenDetectorsDone::new);
+    }
+
+    @Test
+    void webhookReceivesTheOnsetAlert() throws Exception {
+        List<String> received = new CopyOnWriteArrayList<>();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/hook", exchange -> {
+            received.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        server.start();
+        Path data = dir.resolve("up");
+        try (RunSystem node = RunSystem.open(data, webhook("http://127.0.0.1:" + server.getAddress().getPort() + "/hook"),
+                1, "test", FaultHook.NONE)) {
+            finish(node, "g", groks(0.8, 400));
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (received.stream().noneMatch(b -> b.contains("grokking-detected"))
+                    && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+        } finally {
+            server.stop(0);
+        }
+        assertTrue(received.stream().anyMatch(b -> b.contains("\"kind\":\"grokking-detected\"")), received.toString());
+        assertTrue(received.stream().anyMatch(b -> b.contains("test-loss-peak")), received.toString());
+        assertEquals(2, alerts(data).size(), alerts(data).toString());
+    }
+
+    @Test
+    void deadWebhookHarmsNothing() throws Exception {
+        HttpServer closed = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        int port = closed.getAddress().getPort();
+        closed.stop(0);
+        Path data = dir.resolve("down");
+        try (RunSystem node = RunSystem.open(data, webhook("http://127.0.0.1:" + port + "/hook"), 1, "test",
+                FaultHook.NONE)) {
+            finish(node, "g", groks(0.8, 400));
+            assertEquals(RunStatus.COMPLETED, node.summary("g").status());
+        }
+        assertTrue(alerts(data).stream().anyMatch(l -> l.contains("grokking-detected")), alerts(data).toString());
+    }
+
+    @Test
+    void noGrokkingNoAlert() throws Exception {
+        Path data = dir.resolve("never");
+        try (RunSystem node = RunSystem.open(data, ConfigFactory.load(), 1, "test", FaultHook.NONE)) {
+            finish(node, "n", groks(0.1, 400));
+            assertEquals(RunStatus.COMPLETED, node.summary("n").status());
+        }
+        assertTrue(alerts(data).stream().noneMatch(l -> l.contains("grokking-detected")), alerts(data).toString());
+    }
+
+    @Test
+    void pauseAndResumeNeitherLoseNorRepeatAlerts() throws Exception {
+        Path data = dir.resolve("resume");
+        RunSpec spec = groks(0.8, 100_000);
+        try (RunSystem node = RunSystem.open(data, ConfigFactory.load(), 1, "test", FaultHook.NONE)) {
+            node.<Trainer.Reply>ask(r -> new RunSupervisor.StartRun("r", spec, r));
+            long deadline = System.currentTimeMillis() + 120_000;
+            while (alerts(data).stream().noneMatch(l -> l.contains("grokking-detected"))
+                    && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+            node.<Trainer.Reply>ask(r -> new RunSupervisor.PauseRun("r", r));
+            node.<Integer>ask(RunSupervisor.WhenDetectorsDone::new);
+        }
+        try (RunSystem node = RunSystem.open(data, ConfigFactory.load(), 1, "test", FaultHook.NONE)) {
+            node.<Trainer.Reply>ask(r -> new RunSupervisor.StartRun("r", null, r));
+            Thread.sleep(1500);
+            node.<Trainer.Reply>ask(r -> new RunSupervisor.StopRun("r", r));
+            node.<Integer>ask(RunSupervisor.WhenDetectorsDone::new);
+        }
+        List<String> lines = alerts(data);
+        assertEquals(1, lines.stream().filter(l -> l.contains("grokking-detected")).count(), lines.toString());
+        assertEquals(1, lines.stream().filter(l -> l.contains("test-loss-peak")).count(), lines.toString());
+    }
+}

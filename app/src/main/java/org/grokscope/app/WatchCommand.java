@@ -1,0 +1,78 @@
+package org.grokscope.app;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code grokscope watch [RUN_ID]}: follows the alerts of a data directory as they come. It reads
+ * {@code alerts.jsonl} only, so it works beside the process that trains (which holds the journal).
+ */
+@Command(name = "watch", mixinStandardHelpOptions = true, description = "Follow grokking alerts as they come.")
+public final class WatchCommand implements Callable<Integer> {
+    @Spec
+    private picocli.CommandLine.Model.CommandSpec command;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "RUN_ID", description = "only this run's alerts")
+    private String runId;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "data directory (default: grokscope.data-dir)")
+    private Path data;
+
+    @Option(names = "--once", description = "print the alerts so far and exit")
+    private boolean once;
+
+    @Option(names = "--poll", paramLabel = "MS", defaultValue = "500", description = "poll interval (ms)")
+    private long poll;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        Config config = ConfigFactory.load();
+        Path dir = data != null ? data : Path.of(config.getString("grokscope.data-dir"));
+        Path file = dir.resolve(config.getString("grokscope.alerts.file"));
+        PrintWriter out = command.commandLine().getOut();
+        if (!once) {
+            out.println("watching " + file + (runId == null ? "" : " for run " + runId) + " (Ctrl-C to stop)");
+            out.flush();
+        }
+        long offset = 0;
+        StringBuilder partial = new StringBuilder();
+        while (true) {
+            if (Files.exists(file)) {
+                try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+                    if (f.length() < offset) {
+                        offset = 0; // the file was replaced
+                    }
+                    f.seek(offset);
+                    byte[] bytes = new byte[(int) (f.length() - offset)];
+                    f.readFully(bytes);
+                    offset += bytes.length;
+                    partial.append(new String(bytes, StandardCharsets.UTF_8));
+                }
+                int newline;
+                while ((newline = partial.indexOf("\n")) >= 0) {
+                    String line = partial.substring(0, newline).strip();
+                    partial.delete(0, newline + 1);
+                    if (!line.isEmpty() && (runId == null || line.contains("\"run\":\"" + runId + "\""))) {
+                        out.println(line);
+                    }
+                }
+                out.flush();
+            }
+            if (once) {
+                return 0;
+            }
+            Thread.sleep(poll);
+        }
+    }
+}

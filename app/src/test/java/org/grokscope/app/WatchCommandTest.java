@@ -1,0 +1,29 @@
+package org.grokscope.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** watch prints the alerts of a data directory, filtered by run. */
+class WatchCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void printsAlertsOfTheChosenRun() throws Exception {
+        Files.writeString(dir.resolve("alerts.jsonl"), "{\"run\":\"a\",\"kind\":\"test-loss-peak\",\"epoch\":5}\n"
+                + "{\"run\":\"b\",\"kind\":\"grokking-detected\",\"t_fit\":1,\"t_onset\":2,\"t_grok\":3}\n");
+        StringWriter out = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out));
+        assertEquals(0, cl.execute("watch", "b", "--data", dir.toString(), "--once"));
+        assertEquals("{\"run\":\"b\",\"kind\":\"grokking-detected\",\"t_fit\":1,\"t_onset\":2,\"t_grok\":3}",
+                out.toString().strip());
+    }
+}
