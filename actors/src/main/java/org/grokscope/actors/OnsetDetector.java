@@ -27,7 +27,6 @@ import org.grokscope.protocol.events.PrecursorDetected;
 import org.grokscope.protocol.events.RunCompleted;
 import org.grokscope.protocol.events.RunEvent;
 import org.grokscope.protocol.events.RunFailed;
-import org.grokscope.protocol.events.RunPaused;
 import org.grokscope.protocol.events.RunStarted;
 import org.grokscope.protocol.events.RunStopped;
 import org.grokscope.protocol.serialization.KryoSerializable;
@@ -37,7 +36,8 @@ import org.grokscope.protocol.serialization.KryoSerializable;
  * grokking events it finds: GrokkingDetected(t_fit, t_onset, t_grok) and the test-loss-peak
  * precursor, each also published as an alert. The detector's own numbers are recomputed from the
  * run's events on every start (cheap); only which findings were reported is journaled, so a
- * restart never loses or repeats an alert. Stops when the run completes, fails, stops or pauses.
+ * restart never loses or repeats an alert. Stops when the run completes, fails or stops, or, for
+ * a pause, once it has read up to the pause the supervisor tells it about.
  */
 public final class OnsetDetector extends EventSourcedBehavior<OnsetDetector.Command, DetectorEvent,
         OnsetDetector.State> {
@@ -47,7 +47,14 @@ public final class OnsetDetector extends EventSourcedBehavior<OnsetDetector.Comm
     public sealed interface Command {
     }
 
-    private record Observed(RunEvent event, ActorRef<Done> ack) implements Command {
+    private record Observed(long sequenceNr, RunEvent event, ActorRef<Done> ack) implements Command {
+    }
+
+    /**
+     * The run was paused at this sequence number: stop once it has been read. A RunPaused in
+     * the history is no reason to stop, since the run may have been resumed since.
+     */
+    public record StopAt(long sequenceNr) implements Command {
     }
 
     private record StreamEnded() implements Command {
@@ -70,6 +77,9 @@ public final class OnsetDetector extends EventSourcedBehavior<OnsetDetector.Comm
     }
 
     private final ActorContext<Command> context;
+    /** Sequence number of the last run event read, and where to stop (a pause), if known. */
+    private long read;
+    private long stopAt = Long.MAX_VALUE;
     private final String runId;
     private final EventSettings settings;
     private final AlertSink alerts;
@@ -93,11 +103,16 @@ public final class OnsetDetector extends EventSourcedBehavior<OnsetDetector.Comm
         return newCommandHandlerBuilder().forAnyState()
                 .onCommand(Observed.class, this::onObserved)
                 .onCommand(StreamEnded.class, (state, cmd) -> Effect().stop())
+                .onCommand(StopAt.class, (state, cmd) -> {
+                    stopAt = cmd.sequenceNr();
+                    return read >= stopAt ? Effect().stop() : Effect().none();
+                })
                 .build();
     }
 
     private Effect<DetectorEvent, State> onObserved(State state, Observed observed) {
         RunEvent event = observed.event();
+        read = observed.sequenceNr();
         if (event instanceof RunStarted started) {
             detector = GrokDetector.start(started.spec().p());
         } else if (event instanceof EpochCompleted epoch && detector != null) {
@@ -105,18 +120,21 @@ public final class OnsetDetector extends EventSourcedBehavior<OnsetDetector.Comm
             if (!state.peakReported() && detector.lossPeak() > 0) {
                 PrecursorDetected found = new PrecursorDetected(runId, PrecursorDetected.TEST_LOSS_PEAK,
                         detector.lossPeak());
-                return Effect().persist(found).thenRun(s -> alert(found)).thenReply(observed.ack(), s -> Done.getInstance());
+                return Effect().persist(found).thenRun(s -> alert(found)).thenRun(s -> maybeStop())
+                        .thenReply(observed.ack(), s -> Done.getInstance());
             }
             if (!state.grokReported() && detector.tOnset() > 0) {
                 GrokkingDetected found = new GrokkingDetected(runId, detector.tFit(), detector.tOnset(), detector.tGrok());
-                return Effect().persist(found).thenRun(s -> alert(found)).thenReply(observed.ack(), s -> Done.getInstance());
+                return Effect().persist(found).thenRun(s -> alert(found)).thenRun(s -> maybeStop())
+                        .thenReply(observed.ack(), s -> Done.getInstance());
             }
-        } else if (event instanceof RunCompleted || event instanceof RunFailed || event instanceof RunStopped
-                || event instanceof RunPaused) {
+        }
+        if (event instanceof RunCompleted || event instanceof RunFailed || event instanceof RunStopped
+                || read >= stopAt) {
             observed.ack().tell(Done.getInstance());
             return Effect().stop();
         }
-        return Effect().reply(observed.ack(), Done.getInstance());
+        return Effect().none().thenRun(s -> maybeStop()).thenReply(observed.ack(), s -> Done.getInstance());
     }
 
     private void alert(DetectorEvent found) {
@@ -139,6 +157,13 @@ public final class OnsetDetector extends EventSourcedBehavior<OnsetDetector.Comm
                 .build();
     }
 
+    /** After the event at the pause position has been handled, stop. */
+    private void maybeStop() {
+        if (read >= stopAt) {
+            context.getSelf().tell(new StopAt(stopAt));
+        }
+    }
+
     @Override
     public SignalHandler<State> signalHandler() {
         return newSignalHandlerBuilder()
@@ -152,8 +177,7 @@ public final class OnsetDetector extends EventSourcedBehavior<OnsetDetector.Comm
                 .getReadJournalFor(LeveldbReadJournal.class, LeveldbReadJournal.Identifier());
         ActorRef<Command> self = context.getSelf();
         journal.eventsByPersistenceId(Trainer.persistenceId(runId).id(), 0L, Long.MAX_VALUE)
-                .map(envelope -> (RunEvent) envelope.event())
-                .via(ActorFlow.<RunEvent, Command, Done>ask(1, self, Duration.ofSeconds(30), Observed::new))
+                .via(ActorFlow.<org.apache.pekko.persistence.query.EventEnvelope, Command, Done>ask(1, self, Duration.ofSeconds(30), (envelope, ack) -> new Observed(envelope.sequenceNr(), (RunEvent) envelope.event(), ack)))
                 .runWith(Sink.ignore(), context.getSystem())
                 .whenComplete((done, error) -> self.tell(new StreamEnded()));
     }

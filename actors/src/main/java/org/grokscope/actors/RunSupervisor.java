@@ -71,13 +71,16 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
     }
 
     public static Behavior<Command> create(TrainerSettings settings, int maxConcurrent, FaultHook faults) {
-        return create(settings, maxConcurrent, faults, null);
+        return create(settings, maxConcurrent, faults, null, null);
     }
 
-    /** @param alerts where onset detectors publish; null runs no detectors */
+    /**
+     * @param alerts   where onset detectors publish; null runs no detectors
+     * @param analysis the live analyzers; null runs none
+     */
     public static Behavior<Command> create(TrainerSettings settings, int maxConcurrent, FaultHook faults,
-                                           AlertSink alerts) {
-        return Behaviors.setup(ctx -> new RunSupervisor(ctx, settings, maxConcurrent, faults, alerts));
+                                           AlertSink alerts, org.grokscope.compute.analysis.CheckpointAnalysis analysis) {
+        return Behaviors.setup(ctx -> new RunSupervisor(ctx, settings, maxConcurrent, faults, alerts, analysis));
     }
 
     private final TrainerSettings settings;
@@ -96,13 +99,16 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
     private final java.util.Set<ActorRef<Trainer.Command>> retired = new java.util.HashSet<>();
 
     private final AlertSink alerts;
-    private final Map<String, ActorRef<OnsetDetector.Command>> detectors = new HashMap<>();
+    private final org.grokscope.compute.analysis.CheckpointAnalysis analysis;
+    /** Journal followers (onset detectors and analyzers) still reading, by actor name. */
+    private final Map<String, ActorRef<?>> detectors = new HashMap<>();
     private final java.util.List<ActorRef<Integer>> waitingForDetectors = new java.util.ArrayList<>();
 
     private RunSupervisor(ActorContext<Command> context, TrainerSettings settings, int maxConcurrent,
-                          FaultHook faults, AlertSink alerts) {
+                          FaultHook faults, AlertSink alerts, org.grokscope.compute.analysis.CheckpointAnalysis analysis) {
         super(context);
         this.alerts = alerts;
+        this.analysis = analysis;
         this.settings = settings;
         this.maxConcurrent = maxConcurrent;
         this.faults = faults;
@@ -225,6 +231,7 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
             reject(command, e.runId(), e.reason());
         }
         ended.put(e.runId(), e.status());
+        stopFollowers(e.runId(), e.sequenceNr());
         if (e.reason() != null && e.reason().startsWith("cannot recover")) {
             getContext().getLog().error(e.reason());
         }
@@ -251,7 +258,8 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
                 String reason = "the journal refused a write (disk full or I/O error): "
                         + failures.getOrDefault(runId, "see the log");
                 ended.put(runId, RunStatus.FAILED);
-                listeners.forEach(l -> l.tell(new Trainer.Ended(runId, RunStatus.FAILED, reason, null)));
+                listeners.forEach(l -> l.tell(new Trainer.Ended(runId, RunStatus.FAILED, reason, null, 0L)));
+                stopFollowers(runId, 0L);
             }
             return this;
         }
@@ -295,15 +303,33 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
         return this;
     }
 
-    /** One detector per training run; it follows the journal and stops when the run ends. */
-    private void startDetector(String runId) {
-        if (alerts == null || detectors.containsKey(runId)) {
-            return;
+    /** Followers of a run that ended stop once they have read its journal up to sequenceNr. */
+    @SuppressWarnings("unchecked")
+    private void stopFollowers(String runId, long sequenceNr) {
+        ActorRef<?> d = detectors.get("detect-" + runId);
+        if (d != null) {
+            ((ActorRef<OnsetDetector.Command>) d).tell(new OnsetDetector.StopAt(sequenceNr));
         }
-        ActorRef<OnsetDetector.Command> d = getContext().spawn(OnsetDetector.create(runId, settings.events(), alerts),
-                "detect-" + runId + "-" + java.util.UUID.randomUUID().toString().substring(0, 8));
-        getContext().watchWith(d, new DetectorTerminated(runId));
-        detectors.put(runId, d);
+        ActorRef<?> a = detectors.get("analyze-" + runId);
+        if (a != null) {
+            ((ActorRef<Analyzer.Command>) a).tell(new Analyzer.StopAt(sequenceNr));
+        }
+    }
+
+    /** One onset detector and one analyzer per training run; they stop when the run ends. */
+    private void startDetector(String runId) {
+        String suffix = runId + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        if (alerts != null && !detectors.containsKey("detect-" + runId)) {
+            ActorRef<OnsetDetector.Command> d = getContext().spawn(
+                    OnsetDetector.create(runId, settings.events(), alerts), "detect-" + suffix);
+            getContext().watchWith(d, new DetectorTerminated("detect-" + runId));
+            detectors.put("detect-" + runId, d);
+        }
+        if (analysis != null && !detectors.containsKey("analyze-" + runId)) {
+            ActorRef<Analyzer.Command> a = getContext().spawn(Analyzer.create(runId, analysis), "analyze-" + suffix);
+            getContext().watchWith(a, new DetectorTerminated("analyze-" + runId));
+            detectors.put("analyze-" + runId, a);
+        }
     }
 
     private void admit() {

@@ -74,7 +74,9 @@ public final class RunSystem implements AutoCloseable {
                     ComputeSettings.create(config).withThreads(threads), codeVersion);
             AlertSink alerts = new AlertSink(data.root(), config);
             ActorSystem<RunSupervisor.Command> system = ActorSystem.create(
-                    RunSupervisor.create(settings, concurrent, faults, alerts), "grokscope", config);
+                    RunSupervisor.create(settings, concurrent, faults, alerts,
+                            new org.grokscope.compute.analysis.CheckpointAnalysis(
+                                    config.getStringList("grokscope.analyzers.live"), config)), "grokscope", config);
             return new RunSystem(data, system, concurrent, alerts);
         } catch (RuntimeException e) {
             data.close();
@@ -119,6 +121,20 @@ public final class RunSystem implements AutoCloseable {
         List<String> sorted = new ArrayList<>(ids);
         java.util.Collections.sort(sorted);
         return sorted;
+    }
+
+    /** The live analyzers' results of one run, in journal order. */
+    public List<org.grokscope.protocol.events.AnalysisRecorded> analyses(String runId) {
+        return await(journal.currentEventsByPersistenceId("analysis-" + runId, 0L, Long.MAX_VALUE)
+                .map(envelope -> (org.grokscope.protocol.events.AnalysisRecorded) envelope.event())
+                .runWith(Sink.seq(), system));
+    }
+
+    /** What the run's onset detector found (GrokkingDetected, PrecursorDetected), in order. */
+    public List<org.grokscope.protocol.events.DetectorEvent> detections(String runId) {
+        return await(journal.currentEventsByPersistenceId(OnsetDetector.persistenceId(runId).id(), 0L, Long.MAX_VALUE)
+                .map(envelope -> (org.grokscope.protocol.events.DetectorEvent) envelope.event())
+                .runWith(Sink.seq(), system));
     }
 
     /** The journal's events of one run, in order. */

@@ -87,7 +87,7 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
      * stopped, or no such run); the supervisor then stops it. Trainers never stop themselves, so a
      * reply and the final state can always be read.
      */
-    public record Ended(String runId, RunStatus status, String reason, ActorRef<Command> trainer) {
+    public record Ended(String runId, RunStatus status, String reason, ActorRef<Command> trainer, long sequenceNr) {
     }
 
     // ---- Reply ----
@@ -280,7 +280,8 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
             // the chunk's epochs are recomputed on resume; only a small pause event is written
             context.getLog().error("run {}: {}", runId, diskProblem);
             return Effect().persist(new RunPaused(state.epoch()))
-                    .thenRun(s -> ended.tell(new Ended(runId, RunStatus.PAUSED, diskProblem, context.getSelf())))
+                    .thenRun(s -> ended.tell(new Ended(runId, RunStatus.PAUSED, diskProblem, context.getSelf(),
+                            lastSequenceNumber(context))))
                     .thenUnstashAll();
         }
         List<RunEvent> events = new ArrayList<>();
@@ -337,7 +338,7 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
     }
 
     private void announceEnd(State state) {
-        ended.tell(new Ended(runId, state.status(), state.reason(), context.getSelf()));
+        ended.tell(new Ended(runId, state.status(), state.reason(), context.getSelf(), lastSequenceNumber(context)));
     }
 
     private Effect<RunEvent, State> onChunkFailed(State state, ChunkFailed failed) {
@@ -398,7 +399,7 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
                 .onSignal(org.apache.pekko.persistence.typed.RecoveryFailed.class, (state, failed) ->
                         // nothing can be written for a run whose journal cannot be read
                         ended.tell(new Ended(runId, RunStatus.FAILED, RECOVERY_FAILED + runId
-                                + " from the journal: " + failed.getFailure().getMessage(), context.getSelf())))
+                                + " from the journal: " + failed.getFailure().getMessage(), context.getSelf(), 0L)))
                 .onSignal(PostStop.instance(), state -> closeSession())
                 .onSignal(PreRestart.instance(), state -> closeSession())
                 .build();

@@ -75,6 +75,24 @@ public final class CheckpointAnalysis {
         return out;
     }
 
+    /** Bumped whenever an analyzer's definition changes, so old stored results are recomputed. */
+    public static final int VERSION = 1;
+
+    /** Flattens a result map into parallel name/value arrays (array entries as name[i]). */
+    public static void flatten(Map<String, Object> row, List<String> names, List<Double> values) {
+        for (Map.Entry<String, Object> e : row.entrySet()) {
+            if (e.getValue() instanceof int[] a) {
+                for (int i = 0; i < a.length; i++) {
+                    names.add(e.getKey() + "[" + i + "]");
+                    values.add((double) a[i]);
+                }
+            } else {
+                names.add(e.getKey());
+                values.add(((Number) e.getValue()).doubleValue());
+            }
+        }
+    }
+
     /** The parameters in force, recorded with every replay output. */
     public String parameters() {
         return String.format(Locale.ROOT, "ipr.r=%d phases.bins=%d ffs.eta=%s", r, bins, eta);

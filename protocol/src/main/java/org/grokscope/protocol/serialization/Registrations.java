@@ -65,6 +65,8 @@ public final class Registrations {
         kryo.register(RunStopped.class, 128);
         kryo.register(org.grokscope.protocol.events.GrokkingDetected.class, 129);
         kryo.register(org.grokscope.protocol.events.PrecursorDetected.class, 130);
+        kryo.register(org.grokscope.protocol.events.AnalysisRecorded.class, 131);
+        kryo.register(String[].class, 24);
 
         extra.forEach((id, type) -> {
             if (id < 200) {

@@ -1,0 +1,181 @@
+package org.grokscope.actors;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.persistence.query.journal.leveldb.javadsl.LeveldbReadJournal;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.typed.javadsl.ActorFlow;
+import org.grokscope.compute.analysis.CheckpointAnalysis;
+import org.grokscope.protocol.events.AnalysisRecorded;
+import org.grokscope.protocol.events.CheckpointSaved;
+import org.grokscope.protocol.events.RunCompleted;
+import org.grokscope.protocol.events.RunEvent;
+import org.grokscope.protocol.events.RunFailed;
+import org.grokscope.protocol.events.RunStopped;
+import org.grokscope.protocol.serialization.KryoSerializable;
+
+/**
+ * Follows one run's journal (persistence query, live) and, for every CheckpointSaved, computes
+ * the configured analyzers off the actor and journals the results as AnalysisRecorded under
+ * {@code analysis-<run>}. The state remembers the last analyzed epoch per analyzer set, version
+ * and parameters, so restarts never recompute or duplicate a result; a new version or parameter
+ * set starts from the first checkpoint. Stops when the run ends, or, for a pause, once it has read
+ * up to the pause the supervisor tells it about.
+ */
+public final class Analyzer extends EventSourcedBehavior<Analyzer.Command, AnalysisRecorded, Analyzer.State> {
+
+    // ---- Command ----
+
+    public sealed interface Command {
+    }
+
+    private record Observed(long sequenceNr, RunEvent event, ActorRef<Done> ack) implements Command {
+    }
+
+    /**
+     * The run was paused at this sequence number: stop once it has been read. A RunPaused in
+     * the history is no reason to stop, since the run may have been resumed since.
+     */
+    public record StopAt(long sequenceNr) implements Command {
+    }
+
+    private record Analyzed(AnalysisRecorded result, ActorRef<Done> ack) implements Command {
+    }
+
+    private record StreamEnded() implements Command {
+    }
+
+    // ---- State ----
+
+    /** The last epoch analyzed with the current key (analyzers, version, parameters). */
+    public record State(String key, int lastEpoch) implements KryoSerializable {
+    }
+
+    // ---- create ----
+
+    public static Behavior<Command> create(String runId, CheckpointAnalysis analysis) {
+        return Behaviors.setup(ctx -> new Analyzer(ctx, runId, analysis));
+    }
+
+    public static PersistenceId persistenceId(String runId) {
+        return PersistenceId.ofUniqueId("analysis-" + runId);
+    }
+
+    private final ActorContext<Command> context;
+    /** Sequence number of the last run event read, and where to stop (a pause), if known. */
+    private long read;
+    private long stopAt = Long.MAX_VALUE;
+    private final String runId;
+    private final CheckpointAnalysis analysis;
+    private final String key;
+    private final Executor executor;
+
+    private Analyzer(ActorContext<Command> context, String runId, CheckpointAnalysis analysis) {
+        super(persistenceId(runId));
+        this.context = context;
+        this.runId = runId;
+        this.analysis = analysis;
+        this.key = String.join(",", analysis.analyzers()) + "@" + CheckpointAnalysis.VERSION + " "
+                + analysis.parameters();
+        this.executor = context.getSystem().dispatchers()
+                .lookup(DispatcherSelector.fromConfig("grokscope.training-dispatcher"));
+    }
+
+    @Override
+    public State emptyState() {
+        return new State(key, 0);
+    }
+
+    @Override
+    public CommandHandler<Command, AnalysisRecorded, State> commandHandler() {
+        return newCommandHandlerBuilder().forAnyState()
+                .onCommand(Observed.class, this::onObserved)
+                .onCommand(Analyzed.class, (state, a) -> Effect().persist(a.result()).thenRun(s -> maybeStop())
+                        .thenReply(a.ack(), s -> Done.getInstance()))
+                .onCommand(StreamEnded.class, (state, cmd) -> Effect().stop())
+                .onCommand(StopAt.class, (state, cmd) -> {
+                    stopAt = cmd.sequenceNr();
+                    return read >= stopAt ? Effect().stop() : Effect().none();
+                })
+                .build();
+    }
+
+    private Effect<AnalysisRecorded, State> onObserved(State state, Observed observed) {
+        RunEvent event = observed.event();
+        read = observed.sequenceNr();
+        boolean current = state.key().equals(key);
+        if (event instanceof CheckpointSaved c && (!current || c.epoch() > state.lastEpoch())) {
+            // the numerics run off the actor; the ack waits for the result to be journaled
+            ActorRef<Command> self = context.getSelf();
+            CompletableFuture.supplyAsync(() -> analyze(c), executor)
+                    .thenAccept(result -> self.tell(new Analyzed(result, observed.ack())));
+            return Effect().none();
+        }
+        if (event instanceof RunCompleted || event instanceof RunFailed || event instanceof RunStopped
+                || read >= stopAt) {
+            observed.ack().tell(Done.getInstance());
+            return Effect().stop();
+        }
+        return Effect().none().thenRun(s -> maybeStop()).thenReply(observed.ack(), s -> Done.getInstance());
+    }
+
+    private AnalysisRecorded analyze(CheckpointSaved c) {
+        Map<String, Object> row = analysis.analyze(c.p(), c.width(), c.w1(), c.w2());
+        List<String> names = new ArrayList<>();
+        List<Double> values = new ArrayList<>();
+        CheckpointAnalysis.flatten(row, names, values);
+        return new AnalysisRecorded(runId, String.join(",", analysis.analyzers()), CheckpointAnalysis.VERSION,
+                analysis.parameters(), c.epoch(), names.toArray(String[]::new),
+                values.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    @Override
+    public EventHandler<State, AnalysisRecorded> eventHandler() {
+        return newEventHandlerBuilder().forAnyState()
+                .onEvent(AnalysisRecorded.class, (s, e) -> {
+                    String k = e.analyzers() + "@" + e.version() + " " + e.parameters();
+                    return new State(k, k.equals(s.key()) ? Math.max(s.lastEpoch(), e.epoch()) : e.epoch());
+                })
+                .build();
+    }
+
+    /** After the event at the pause position has been handled, stop. */
+    private void maybeStop() {
+        if (read >= stopAt) {
+            context.getSelf().tell(new StopAt(stopAt));
+        }
+    }
+
+    @Override
+    public SignalHandler<State> signalHandler() {
+        return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), state -> follow()).build();
+    }
+
+    private void follow() {
+        LeveldbReadJournal journal = PersistenceQuery.get(context.getSystem())
+                .getReadJournalFor(LeveldbReadJournal.class, LeveldbReadJournal.Identifier());
+        ActorRef<Command> self = context.getSelf();
+        journal.eventsByPersistenceId(Trainer.persistenceId(runId).id(), 0L, Long.MAX_VALUE)
+                .via(ActorFlow.<org.apache.pekko.persistence.query.EventEnvelope, Command, Done>ask(1, self, Duration.ofMinutes(2), (envelope, ack) -> new Observed(envelope.sequenceNr(), (RunEvent) envelope.event(), ack)))
+                .runWith(Sink.ignore(), context.getSystem())
+                .whenComplete((done, error) -> self.tell(new StreamEnded()));
+    }
+}

@@ -1,0 +1,89 @@
+package org.grokscope.app;
+
+import com.typesafe.config.ConfigFactory;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.grokscope.actors.RunSystem;
+import org.grokscope.protocol.events.AnalysisRecorded;
+import org.grokscope.protocol.events.DetectorEvent;
+import org.grokscope.protocol.events.EpochCompleted;
+import org.grokscope.protocol.events.GrokkingDetected;
+import org.grokscope.protocol.events.PrecursorDetected;
+import org.grokscope.protocol.events.RunEvent;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code grokscope export RUN_ID}: a run's journal as files: the curve (CSV, as {@code train}
+ * writes it), the live analyzers' results and the detector's findings (JSONL).
+ */
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = "Write a run's curve, analyses and detections as CSV and JSONL.")
+public final class ExportCommand implements Callable<Integer> {
+    @Spec
+    private picocli.CommandLine.Model.CommandSpec command;
+
+    @Parameters(index = "0", paramLabel = "RUN_ID")
+    private String runId;
+
+    @Mixin
+    private NodeOptions node;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "output directory (default: export/<RUN_ID>)")
+    private Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        Path dir = out != null ? out : Path.of("export", runId);
+        Path curve = dir.resolve(runId + "-curve.csv");
+        Path analyses = dir.resolve(runId + "-analyses.jsonl");
+        Path detections = dir.resolve(runId + "-detections.jsonl");
+        try (RunSystem n = node.open(ConfigFactory.load(), 1)) {
+            NodeOptions.requireRun(n, runId);
+            try (CurveWriter w = CurveWriter.open(curve)) {
+                for (RunEvent e : n.events(runId)) {
+                    if (e instanceof EpochCompleted ec) {
+                        w.write(ec.metrics());
+                    }
+                }
+            }
+            try (BufferedWriter w = Files.newBufferedWriter(analyses)) {
+                for (AnalysisRecorded a : n.analyses(runId)) {
+                    StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
+                            "{\"run\":\"%s\",\"epoch\":%d,\"analyzers\":\"%s\",\"version\":%d,\"parameters\":\"%s\"",
+                            runId, a.epoch(), a.analyzers(), a.version(), a.parameters()));
+                    for (int i = 0; i < a.names().length; i++) {
+                        double v = a.values()[i];
+                        b.append(",\"").append(a.names()[i]).append("\":")
+                                .append(Double.isFinite(v) ? String.format(Locale.ROOT, "%.9g", v) : "null");
+                    }
+                    w.write(b.append('}').toString());
+                    w.newLine();
+                }
+            }
+            try (BufferedWriter w = Files.newBufferedWriter(detections)) {
+                for (DetectorEvent d : n.detections(runId)) {
+                    if (d instanceof GrokkingDetected g) {
+                        w.write(String.format(Locale.ROOT,
+                                "{\"run\":\"%s\",\"kind\":\"grokking-detected\",\"t_fit\":%d,\"t_onset\":%d,\"t_grok\":%d}",
+                                runId, g.tFit(), g.tOnset(), g.tGrok()));
+                    } else if (d instanceof PrecursorDetected p) {
+                        w.write(String.format(Locale.ROOT, "{\"run\":\"%s\",\"kind\":\"%s\",\"epoch\":%d}", runId,
+                                p.kind(), p.epoch()));
+                    }
+                    w.newLine();
+                }
+            }
+        }
+        command.commandLine().getOut().println("wrote " + curve + ", " + analyses + " and " + detections);
+        command.commandLine().getOut().flush();
+        return 0;
+    }
+}
