@@ -77,6 +77,15 @@ class CrashResumeTest {
             Weights journaled = Weights.fromPaperLayout(ModelShape.of(spec), s.lastCheckpoint().w1(),
                     s.lastCheckpoint().w2());
             assertTrue(journaled.sameBits(reference), "bit-identical to an uninterrupted run; killed at " + killedAt);
+            // the journal followers survived the kills too: one analysis per checkpoint, one onset
+            List<Integer> analyzed = node.analyses("crash").stream().map(a -> a.epoch()).toList();
+            List<Integer> expected = new ArrayList<>();
+            for (int e = spec.checkpointEvery(); e <= spec.epochs(); e += spec.checkpointEvery()) {
+                expected.add(e);
+            }
+            assertEquals(expected, analyzed, "analyzer results neither lost nor duplicated; killed at " + killedAt);
+            assertEquals(1, node.detections("crash").stream()
+                    .filter(d -> d instanceof org.grokscope.protocol.events.GrokkingDetected).count());
         }
         assertEquals(5, killedAt.stream().distinct().count(), "five distinct kill points: " + killedAt);
     }
