@@ -24,7 +24,10 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.typed.javadsl.ActorFlow;
 import org.grokscope.compute.analysis.CheckpointAnalysis;
+import org.grokscope.compute.train.EventSettings;
 import org.grokscope.protocol.events.AnalysisRecorded;
+import org.grokscope.protocol.events.AnalyzerEvent;
+import org.grokscope.protocol.events.PrecursorDetected;
 import org.grokscope.protocol.events.CheckpointSaved;
 import org.grokscope.protocol.events.RunCompleted;
 import org.grokscope.protocol.events.RunEvent;
@@ -37,10 +40,10 @@ import org.grokscope.protocol.serialization.KryoSerializable;
  * the configured analyzers off the actor and journals the results as AnalysisRecorded under
  * {@code analysis-<run>}. The state remembers the last analyzed epoch per analyzer set, version
  * and parameters, so restarts never recompute or duplicate a result; a new version or parameter
- * set starts from the first checkpoint. Stops when the run ends, or, for a pause, once it has read
+ * set starts from the first checkpoint. It also raises the IPR-acceleration precursor (once). Stops when the run ends, or, for a pause, once it has read
  * up to the pause the supervisor tells it about.
  */
-public final class Analyzer extends EventSourcedBehavior<Analyzer.Command, AnalysisRecorded, Analyzer.State> {
+public final class Analyzer extends EventSourcedBehavior<Analyzer.Command, AnalyzerEvent, Analyzer.State> {
 
     // ---- Command ----
 
@@ -65,14 +68,19 @@ public final class Analyzer extends EventSourcedBehavior<Analyzer.Command, Analy
 
     // ---- State ----
 
-    /** The last epoch analyzed with the current key (analyzers, version, parameters). */
-    public record State(String key, int lastEpoch) implements KryoSerializable {
+    /**
+     * The last epoch analyzed with the current key (analyzers, version, parameters), and the IPR
+     * of u at the first and the last two checkpoints for the acceleration precursor.
+     */
+    public record State(String key, int lastEpoch, double firstIpr, double previousIpr, double lastIpr,
+                        boolean iprAlerted) implements KryoSerializable {
     }
 
     // ---- create ----
 
-    public static Behavior<Command> create(String runId, CheckpointAnalysis analysis) {
-        return Behaviors.setup(ctx -> new Analyzer(ctx, runId, analysis));
+    public static Behavior<Command> create(String runId, CheckpointAnalysis analysis, EventSettings events,
+                                           AlertSink alerts) {
+        return Behaviors.setup(ctx -> new Analyzer(ctx, runId, analysis, events, alerts));
     }
 
     public static PersistenceId persistenceId(String runId) {
@@ -88,8 +96,14 @@ public final class Analyzer extends EventSourcedBehavior<Analyzer.Command, Analy
     private final String key;
     private final Executor executor;
 
-    private Analyzer(ActorContext<Command> context, String runId, CheckpointAnalysis analysis) {
+    private final EventSettings events;
+    private final AlertSink alerts;
+
+    private Analyzer(ActorContext<Command> context, String runId, CheckpointAnalysis analysis, EventSettings events,
+                     AlertSink alerts) {
         super(persistenceId(runId));
+        this.events = events;
+        this.alerts = alerts;
         this.context = context;
         this.runId = runId;
         this.analysis = analysis;
@@ -101,15 +115,14 @@ public final class Analyzer extends EventSourcedBehavior<Analyzer.Command, Analy
 
     @Override
     public State emptyState() {
-        return new State(key, 0);
+        return new State(key, 0, Double.NaN, Double.NaN, Double.NaN, false);
     }
 
     @Override
-    public CommandHandler<Command, AnalysisRecorded, State> commandHandler() {
+    public CommandHandler<Command, AnalyzerEvent, State> commandHandler() {
         return newCommandHandlerBuilder().forAnyState()
                 .onCommand(Observed.class, this::onObserved)
-                .onCommand(Analyzed.class, (state, a) -> Effect().persist(a.result()).thenRun(s -> maybeStop())
-                        .thenReply(a.ack(), s -> Done.getInstance()))
+                .onCommand(Analyzed.class, this::onAnalyzed)
                 .onCommand(StreamEnded.class, (state, cmd) -> Effect().stop())
                 .onCommand(StopAt.class, (state, cmd) -> {
                     stopAt = cmd.sequenceNr();
@@ -118,7 +131,38 @@ public final class Analyzer extends EventSourcedBehavior<Analyzer.Command, Analy
                 .build();
     }
 
-    private Effect<AnalysisRecorded, State> onObserved(State state, Observed observed) {
+    private Effect<AnalyzerEvent, State> onAnalyzed(State state, Analyzed analyzed) {
+        AnalysisRecorded result = analyzed.result();
+        double ipr = iprOf(result);
+        List<AnalyzerEvent> toJournal = new ArrayList<>();
+        toJournal.add(result);
+        PrecursorDetected precursor = null;
+        if (!state.iprAlerted() && !Double.isNaN(ipr) && !Double.isNaN(state.previousIpr())
+                && events.iprAccelerates(state.firstIpr(), state.previousIpr(), state.lastIpr(), ipr)) {
+            precursor = new PrecursorDetected(runId, PrecursorDetected.IPR_ACCELERATION, result.epoch());
+            toJournal.add(precursor);
+        }
+        PrecursorDetected alert = precursor;
+        return Effect().persist(toJournal).thenRun(s -> {
+            if (alert != null) {
+                alerts.publish(String.format(java.util.Locale.ROOT,
+                        "{\"time\":%d,\"run\":\"%s\",\"kind\":\"%s\",\"epoch\":%d}", System.currentTimeMillis(),
+                        runId, alert.kind(), alert.epoch()));
+            }
+            maybeStop();
+        }).thenReply(analyzed.ack(), s -> Done.getInstance());
+    }
+
+    private static double iprOf(AnalysisRecorded r) {
+        for (int i = 0; i < r.names().length; i++) {
+            if (r.names()[i].equals("ipr_u")) {
+                return r.values()[i];
+            }
+        }
+        return Double.NaN;
+    }
+
+    private Effect<AnalyzerEvent, State> onObserved(State state, Observed observed) {
         RunEvent event = observed.event();
         read = observed.sequenceNr();
         boolean current = state.key().equals(key);
@@ -148,12 +192,18 @@ public final class Analyzer extends EventSourcedBehavior<Analyzer.Command, Analy
     }
 
     @Override
-    public EventHandler<State, AnalysisRecorded> eventHandler() {
+    public EventHandler<State, AnalyzerEvent> eventHandler() {
         return newEventHandlerBuilder().forAnyState()
                 .onEvent(AnalysisRecorded.class, (s, e) -> {
                     String k = e.analyzers() + "@" + e.version() + " " + e.parameters();
-                    return new State(k, k.equals(s.key()) ? Math.max(s.lastEpoch(), e.epoch()) : e.epoch());
+                    boolean same = k.equals(s.key());
+                    double ipr = iprOf(e);
+                    double first = same && !Double.isNaN(s.firstIpr()) ? s.firstIpr() : ipr;
+                    return new State(k, same ? Math.max(s.lastEpoch(), e.epoch()) : e.epoch(), first,
+                            same ? s.lastIpr() : Double.NaN, ipr, same && s.iprAlerted());
                 })
+                .onEvent(PrecursorDetected.class, (s, e) -> new State(s.key(), s.lastEpoch(), s.firstIpr(),
+                        s.previousIpr(), s.lastIpr(), true))
                 .build();
     }
 

@@ -325,8 +325,9 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
             getContext().watchWith(d, new DetectorTerminated("detect-" + runId));
             detectors.put("detect-" + runId, d);
         }
-        if (analysis != null && !detectors.containsKey("analyze-" + runId)) {
-            ActorRef<Analyzer.Command> a = getContext().spawn(Analyzer.create(runId, analysis), "analyze-" + suffix);
+        if (analysis != null && alerts != null && !detectors.containsKey("analyze-" + runId)) {
+            ActorRef<Analyzer.Command> a = getContext().spawn(
+                    Analyzer.create(runId, analysis, settings.events(), alerts), "analyze-" + suffix);
             getContext().watchWith(a, new DetectorTerminated("analyze-" + runId));
             detectors.put("analyze-" + runId, a);
         }

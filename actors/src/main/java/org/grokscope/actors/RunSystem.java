@@ -126,15 +126,24 @@ public final class RunSystem implements AutoCloseable {
     /** The live analyzers' results of one run, in journal order. */
     public List<org.grokscope.protocol.events.AnalysisRecorded> analyses(String runId) {
         return await(journal.currentEventsByPersistenceId("analysis-" + runId, 0L, Long.MAX_VALUE)
-                .map(envelope -> (org.grokscope.protocol.events.AnalysisRecorded) envelope.event())
+                .map(envelope -> envelope.event())
+                .filter(e -> e instanceof org.grokscope.protocol.events.AnalysisRecorded)
+                .map(e -> (org.grokscope.protocol.events.AnalysisRecorded) e)
                 .runWith(Sink.seq(), system));
     }
 
-    /** What the run's onset detector found (GrokkingDetected, PrecursorDetected), in order. */
+    /** What the run's onset detector and analyzer found (GrokkingDetected, PrecursorDetected). */
     public List<org.grokscope.protocol.events.DetectorEvent> detections(String runId) {
-        return await(journal.currentEventsByPersistenceId(OnsetDetector.persistenceId(runId).id(), 0L, Long.MAX_VALUE)
-                .map(envelope -> (org.grokscope.protocol.events.DetectorEvent) envelope.event())
-                .runWith(Sink.seq(), system));
+        List<org.grokscope.protocol.events.DetectorEvent> found = new ArrayList<>(await(
+                journal.currentEventsByPersistenceId(OnsetDetector.persistenceId(runId).id(), 0L, Long.MAX_VALUE)
+                        .map(envelope -> (org.grokscope.protocol.events.DetectorEvent) envelope.event())
+                        .runWith(Sink.seq(), system)));
+        found.addAll(await(journal.currentEventsByPersistenceId("analysis-" + runId, 0L, Long.MAX_VALUE)
+                .map(envelope -> envelope.event())
+                .filter(e -> e instanceof org.grokscope.protocol.events.PrecursorDetected)
+                .map(e -> (org.grokscope.protocol.events.DetectorEvent) e)
+                .runWith(Sink.seq(), system)));
+        return found;
     }
 
     /** The journal's events of one run, in order. */

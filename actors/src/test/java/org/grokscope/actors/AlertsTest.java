@@ -50,6 +50,13 @@ class AlertsTest {
         return Files.exists(file) ? Files.readAllLines(file) : List.of();
     }
 
+    private static int epochOf(List<String> lines, String kind, String field) {
+        String line = lines.stream().filter(l -> l.contains("\"kind\":\"" + kind + "\"")).findFirst().orElseThrow();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + field + "\":(\\d+)").matcher(line);
+        assertTrue(m.find(), line);
+        return Integer.parseInt(m.group(1));
+    }
+
     private static void finish(RunSystem node, String id, RunSpec spec) throws InterruptedException {
         Runs.startAndAwait(node, List.of(id), List.of(spec), Duration.ofSeconds(120));
         node.<Integer>ask(RunSupervisor.WhenDetectorsDone::new);
@@ -79,7 +86,14 @@ class AlertsTest {
         }
         assertTrue(received.stream().anyMatch(b -> b.contains("\"kind\":\"grokking-detected\"")), received.toString());
         assertTrue(received.stream().anyMatch(b -> b.contains("test-loss-peak")), received.toString());
-        assertEquals(2, alerts(data).size(), alerts(data).toString());
+        List<String> lines = alerts(data);
+        for (String kind : new String[] {"test-loss-peak", "grokking-detected", "ipr-acceleration"}) {
+            assertEquals(1, lines.stream().filter(l -> l.contains("\"kind\":\"" + kind + "\"")).count(),
+                    kind + " once: " + lines);
+        }
+        int acceleration = epochOf(lines, "ipr-acceleration", "epoch");
+        int onset = epochOf(lines, "grokking-detected", "t_onset");
+        assertTrue(acceleration < onset, "the IPR precursor comes before the onset: " + lines);
     }
 
     @Test

@@ -10,12 +10,31 @@ import com.typesafe.config.Config;
  * @param hold         consecutive evaluations the test accuracy must stay at or above grokAccuracy
  * @param onsetMargin  how far above max(chance, test accuracy at t_fit) the rise must go
  * @param lossPeakDrop relative fall of the test loss below its maximum that marks the peak
+ * @param iprFactor    IPR acceleration: growth between checkpoints at least this times the last
+ * @param iprMinRise   ... once IPR is this fraction above its first checkpoint's value
  */
 public record EventSettings(double fitAccuracy, double grokAccuracy, int hold, double onsetMargin,
-                            double lossPeakDrop) {
+                            double lossPeakDrop, double iprFactor, double iprMinRise) {
+
+    public EventSettings(double fitAccuracy, double grokAccuracy, int hold, double onsetMargin, double lossPeakDrop) {
+        this(fitAccuracy, grokAccuracy, hold, onsetMargin, lossPeakDrop, 1.5, 0.25);
+    }
+
+    /**
+     * The IPR-acceleration precursor (Fig. 6: IPR rises slowly, then fast at grokking): true when
+     * the last growth step is positive, at least iprFactor times the one before, and IPR has risen
+     * iprMinRise above its first value. first, a, b, c are IPR at the first and the last three
+     * checkpoints.
+     */
+    public boolean iprAccelerates(double first, double a, double b, double c) {
+        double before = b - a;
+        double last = c - b;
+        return before > 0 && last >= iprFactor * before && c >= (1.0 + iprMinRise) * first;
+    }
     public static EventSettings create(Config config) {
         Config c = config.getConfig("grokscope.events");
         return new EventSettings(c.getDouble("fit-accuracy"), c.getDouble("grok-accuracy"), c.getInt("hold"),
-                c.getDouble("onset-margin"), c.getDouble("loss-peak-drop"));
+                c.getDouble("onset-margin"), c.getDouble("loss-peak-drop"), c.getDouble("ipr-acceleration.factor"),
+                c.getDouble("ipr-acceleration.min-rise"));
     }
 }

@@ -35,6 +35,15 @@ class GrokDetectorTest {
     }
 
     @Test
+    void iprAccelerationRule() {
+        EventSettings s = new EventSettings(0.99, 0.95, 2, 0.1, 0.02, 1.5, 0.25);
+        assertTrue(s.iprAccelerates(0.04, 0.05, 0.055, 0.065), "growth 0.005 then 0.010, 62% above start");
+        assertTrue(!s.iprAccelerates(0.04, 0.041, 0.042, 0.043), "steady growth is no acceleration");
+        assertTrue(!s.iprAccelerates(0.04, 0.040, 0.041, 0.044), "accelerating noise near the start is ignored");
+        assertTrue(!s.iprAccelerates(0.04, 0.06, 0.05, 0.07), "a fall before is no acceleration");
+    }
+
+    @Test
     void noGrokkingMeansNoOnset() {
         GrokDetector d = GrokDetector.start(97);
         for (int e = 1; e <= 200; e++) {

@@ -120,8 +120,9 @@ class GrokkingEventsTest {
     @Test
     void settingsAreReadFromTheEventsBlock() {
         EventSettings s = EventSettings.create(ConfigFactory.parseString(
-                "grokscope.events { fit-accuracy = 0.9, grok-accuracy = 0.8, hold = 5, onset-margin = 0.2, loss-peak-drop = 0.05 }"));
-        assertEquals(new EventSettings(0.9, 0.8, 5, 0.2, 0.05), s);
+                "grokscope.events { fit-accuracy = 0.9, grok-accuracy = 0.8, hold = 5, onset-margin = 0.2, loss-peak-drop = 0.05,"
+                        + " ipr-acceleration { factor = 2, min-rise = 0.5 } }"));
+        assertEquals(new EventSettings(0.9, 0.8, 5, 0.2, 0.05, 2, 0.5), s);
         // the shipped defaults are present and sane
         EventSettings d = EventSettings.create(ConfigFactory.load());
         assertEquals(true, d.fitAccuracy() > 0 && d.fitAccuracy() <= 1 && d.grokAccuracy() > 0

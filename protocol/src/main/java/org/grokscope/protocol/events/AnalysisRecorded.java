@@ -1,7 +1,6 @@
 package org.grokscope.protocol.events;
 
 import java.util.Arrays;
-import org.grokscope.protocol.serialization.KryoSerializable;
 
 /**
  * The results of the live analyzers for one checkpoint (persistence id {@code analysis-<run>}),
@@ -9,7 +8,7 @@ import org.grokscope.protocol.serialization.KryoSerializable;
  * computed twice. Arrays (histograms, coverage) are flattened as name[i].
  */
 public record AnalysisRecorded(String runId, String analyzers, int version, String parameters, int epoch,
-                               String[] names, double[] values) implements KryoSerializable {
+                               String[] names, double[] values) implements AnalyzerEvent {
 
     @Override
     public boolean equals(Object o) {
