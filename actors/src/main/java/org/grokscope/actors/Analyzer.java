@@ -12,8 +12,6 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.persistence.query.PersistenceQuery;
-import org.apache.pekko.persistence.query.journal.leveldb.javadsl.LeveldbReadJournal;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
@@ -21,8 +19,6 @@ import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
-import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.typed.javadsl.ActorFlow;
 import org.grokscope.compute.analysis.CheckpointAnalysis;
 import org.grokscope.compute.train.EventSettings;
 import org.grokscope.protocol.events.AnalysisRecorded;
@@ -220,12 +216,7 @@ public final class Analyzer extends EventSourcedBehavior<Analyzer.Command, Analy
     }
 
     private void follow() {
-        LeveldbReadJournal journal = PersistenceQuery.get(context.getSystem())
-                .getReadJournalFor(LeveldbReadJournal.class, LeveldbReadJournal.Identifier());
-        ActorRef<Command> self = context.getSelf();
-        journal.eventsByPersistenceId(Trainer.persistenceId(runId).id(), 0L, Long.MAX_VALUE)
-                .via(ActorFlow.<org.apache.pekko.persistence.query.EventEnvelope, Command, Done>ask(1, self, Duration.ofMinutes(2), (envelope, ack) -> new Observed(envelope.sequenceNr(), (RunEvent) envelope.event(), ack)))
-                .runWith(Sink.ignore(), context.getSystem())
-                .whenComplete((done, error) -> self.tell(new StreamEnded()));
+        JournalFollowing.follow(context, runId, Duration.ofMinutes(2),
+                (envelope, ack) -> new Observed(envelope.sequenceNr(), (RunEvent) envelope.event(), ack), new StreamEnded());
     }
 }

@@ -7,8 +7,6 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.persistence.query.PersistenceQuery;
-import org.apache.pekko.persistence.query.journal.leveldb.javadsl.LeveldbReadJournal;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
@@ -16,8 +14,6 @@ import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
-import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.typed.javadsl.ActorFlow;
 import org.grokscope.compute.train.EventSettings;
 import org.grokscope.compute.train.GrokDetector;
 import org.grokscope.protocol.events.DetectorEvent;
@@ -173,12 +169,7 @@ public final class OnsetDetector extends EventSourcedBehavior<OnsetDetector.Comm
 
     /** Reads the run's journal from the start and keeps following it; one event at a time. */
     private void follow() {
-        LeveldbReadJournal journal = PersistenceQuery.get(context.getSystem())
-                .getReadJournalFor(LeveldbReadJournal.class, LeveldbReadJournal.Identifier());
-        ActorRef<Command> self = context.getSelf();
-        journal.eventsByPersistenceId(Trainer.persistenceId(runId).id(), 0L, Long.MAX_VALUE)
-                .via(ActorFlow.<org.apache.pekko.persistence.query.EventEnvelope, Command, Done>ask(1, self, Duration.ofSeconds(30), (envelope, ack) -> new Observed(envelope.sequenceNr(), (RunEvent) envelope.event(), ack)))
-                .runWith(Sink.ignore(), context.getSystem())
-                .whenComplete((done, error) -> self.tell(new StreamEnded()));
+        JournalFollowing.follow(context, runId, Duration.ofSeconds(30),
+                (envelope, ack) -> new Observed(envelope.sequenceNr(), (RunEvent) envelope.event(), ack), new StreamEnded());
     }
 }
