@@ -182,9 +182,13 @@ final class CpuEngine implements TrainingEngine {
     }
 
     @Override
-    public double[] norms() {
-        return new double[] {Norms.frobenius(w1), Norms.frobenius(w2), Norms.frobenius(g1),
-                Norms.frobenius(g2)};
+    public double[] weightNorms() {
+        return new double[] {Norms.frobenius(w1), Norms.frobenius(w2)};
+    }
+
+    @Override
+    public double[] gradientNorms() {
+        return new double[] {Norms.frobenius(g1), Norms.frobenius(g2)};
     }
 
     @Override

@@ -91,8 +91,13 @@ public final class NaiveBackend implements Backend {
         }
 
         @Override
-        public double[] norms() {
-            return new double[] {Norms.frobenius(w1t), Norms.frobenius(w2), Norms.frobenius(gw1t), Norms.frobenius(gw2)};
+        public double[] weightNorms() {
+            return new double[] {Norms.frobenius(w1t), Norms.frobenius(w2)};
+        }
+
+        @Override
+        public double[] gradientNorms() {
+            return new double[] {Norms.frobenius(gw1t), Norms.frobenius(gw2)};
         }
 
         @Override

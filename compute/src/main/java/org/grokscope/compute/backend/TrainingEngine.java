@@ -38,8 +38,18 @@ public interface TrainingEngine extends AutoCloseable {
     /** Gradient of W2 (p, N), a copy. */
     float[] gradW2();
 
+    /** Frobenius norms of W1 and W2. */
+    double[] weightNorms();
+
+    /** Frobenius norms of the kept gradients of W1 and W2. */
+    double[] gradientNorms();
+
     /** Frobenius norms: W1, W2, grad W1, grad W2. */
-    double[] norms();
+    default double[] norms() {
+        double[] w = weightNorms();
+        double[] g = gradientNorms();
+        return new double[] {w[0], w[1], g[0], g[1]};
+    }
 
     /** A copy of the optimizer state, for checkpoints. */
     OptimizerState optimizerState();

@@ -56,7 +56,7 @@ public final class TrainingRun implements AutoCloseable {
         int e = epoch + 1;
         boolean evaluate = e % spec.evalEvery() == 0 || e == spec.epochs() || e == 1;
         BatchStats test = evaluate ? engine.evaluate(split.test()) : null;
-        double[] weightNorms = engine.norms();
+        double[] weightNorms = engine.weightNorms();
         BatchStats trainStats;
         int trainSize = split.train().size();
         if (spec.batchSize() == 0 || spec.batchSize() >= trainSize) {
@@ -64,11 +64,11 @@ public final class TrainingRun implements AutoCloseable {
         } else {
             trainStats = minibatchEpoch(e, trainSize);
         }
-        double[] after = engine.norms();
+        double[] gradientNorms = engine.gradientNorms();
         epoch = e;
         return new EpochMetrics(e, trainStats.loss(), trainStats.accuracy(),
                 test == null ? Double.NaN : test.loss(), test == null ? Double.NaN : test.accuracy(),
-                weightNorms[0], weightNorms[1], after[2], after[3]);
+                weightNorms[0], weightNorms[1], gradientNorms[0], gradientNorms[1]);
     }
 
     private BatchStats minibatchEpoch(int e, int trainSize) {
