@@ -1,5 +1,6 @@
 package org.grokscope.compute.backend;
 
+import java.util.List;
 import org.grokscope.compute.model.Weights;
 import org.grokscope.compute.optim.Optimizer;
 import org.grokscope.compute.task.Dataset;
@@ -16,4 +17,12 @@ public interface Backend {
     String device();
 
     TrainingEngine open(Weights initial, Optimizer optimizer, Dataset train);
+
+    /**
+     * R runs of one shape stepped together. Backends with a batched kernel override this; the
+     * default steps ordinary engines one after another.
+     */
+    default TrainingBatch openBatch(List<Weights> initial, List<Optimizer> optimizers, List<Dataset> train) {
+        return new SequentialBatch(this, initial, optimizers, train);
+    }
 }
