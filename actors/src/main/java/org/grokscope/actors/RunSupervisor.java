@@ -31,6 +31,13 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
     public record StartRun(String runId, RunSpec spec, ActorRef<Trainer.Reply> replyTo) implements Command {
     }
 
+    /**
+     * Several runs queued at once, so compatible ones can be admitted together as one batch (a
+     * sweep submits its grid this way).
+     */
+    public record StartRuns(java.util.List<StartRun> runs) implements Command {
+    }
+
     public record PauseRun(String runId, ActorRef<Trainer.Reply> replyTo) implements Command {
     }
 
@@ -70,6 +77,9 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
     private record DetectorTerminated(String runId) implements Command {
     }
 
+    private record BatchTerminated(ActorRef<BatchTrainer.Command> batch) implements Command {
+    }
+
     public static Behavior<Command> create(TrainerSettings settings, int maxConcurrent, FaultHook faults) {
         return create(settings, maxConcurrent, faults, null, null);
     }
@@ -103,6 +113,9 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
     /** Journal followers (onset detectors and analyzers) still reading, by actor name. */
     private final Map<String, ActorRef<?>> detectors = new HashMap<>();
     private final java.util.List<ActorRef<Integer>> waitingForDetectors = new java.util.ArrayList<>();
+    /** The batch each grouped active run trains in; a batch takes one concurrency slot. */
+    private final Map<String, ActorRef<BatchTrainer.Command>> batchOf = new HashMap<>();
+    private final java.util.Set<ActorRef<BatchTrainer.Command>> batches = new java.util.HashSet<>();
 
     private RunSupervisor(ActorContext<Command> context, TrainerSettings settings, int maxConcurrent,
                           FaultHook faults, AlertSink alerts, org.grokscope.compute.analysis.CheckpointAnalysis analysis) {
@@ -119,6 +132,7 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(StartRun.class, this::onStartRun)
+                .onMessage(StartRuns.class, this::onStartRuns)
                 .onMessage(PauseRun.class, this::onPauseRun)
                 .onMessage(StopRun.class, this::onStopRun)
                 .onMessage(PauseAll.class, this::onPauseAll)
@@ -130,18 +144,29 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
                 .onMessage(WhenDetectorsDone.class, this::onWhenDetectorsDone)
                 .onMessage(DetectorTerminated.class, this::onDetectorTerminated)
                 .onMessage(TrainerTerminated.class, this::onTrainerTerminated)
+                .onMessage(BatchTerminated.class, this::onBatchTerminated)
                 .build();
     }
 
     private Behavior<Command> onStartRun(StartRun cmd) {
+        enqueue(cmd);
+        admit();
+        return this;
+    }
+
+    private Behavior<Command> onStartRuns(StartRuns cmd) {
+        cmd.runs().forEach(this::enqueue);
+        admit();
+        return this;
+    }
+
+    private void enqueue(StartRun cmd) {
         if (active.containsKey(cmd.runId()) || queue.stream().anyMatch(q -> q.runId().equals(cmd.runId()))) {
             cmd.replyTo().tell(new Trainer.Rejected(cmd.runId(), "run " + cmd.runId() + " is already active"));
-            return this;
+            return;
         }
         ended.remove(cmd.runId());
         queue.addLast(new Queued(cmd.runId(), cmd.spec(), cmd.replyTo()));
-        admit();
-        return this;
     }
 
     private Behavior<Command> onPauseRun(PauseRun cmd) {
@@ -264,6 +289,7 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
             return this;
         }
         active.remove(runId);
+        batchOf.remove(runId);
         if (!ended.containsKey(runId)) {
             String reason = "gave up after " + settings.maxRestarts() + " restarts: "
                     + failures.getOrDefault(runId, "unknown error");
@@ -271,6 +297,13 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
             send(runId, spawn(runId, false, true),
                     new Trainer.MarkFailed(reason, getContext().getSystem().ignoreRef()));
         }
+        admit();
+        return this;
+    }
+
+    private Behavior<Command> onBatchTerminated(BatchTerminated msg) {
+        batches.remove(msg.batch());
+        batchOf.values().removeIf(b -> b.equals(msg.batch()));
         admit();
         return this;
     }
@@ -334,13 +367,67 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
     }
 
     private void admit() {
-        while (!queue.isEmpty() && active.size() < maxConcurrent) {
+        while (!queue.isEmpty() && slotsInUse() < maxConcurrent) {
             Queued next = queue.pollFirst();
-            ActorRef<Trainer.Command> trainer = spawn(next.runId(), true, true);
-            active.put(next.runId(), trainer);
-            send(next.runId(), trainer, new Trainer.Start(next.spec(), next.replyTo()));
-            startDetector(next.runId());
+            java.util.List<Queued> members = batchMembers(next);
+            ActorRef<BatchTrainer.Command> batch = null;
+            if (members.size() > 1) {
+                batch = getContext().spawn(BatchTrainer.create(members.stream().map(Queued::runId).toList(),
+                        settings, faults), "batch-" + java.util.UUID.randomUUID().toString().substring(0, 8));
+                getContext().watchWith(batch, new BatchTerminated(batch));
+                batches.add(batch);
+                getContext().getLog().info("training {} compatible runs as one batch: {}", members.size(),
+                        members.stream().map(Queued::runId).toList());
+            }
+            for (Queued q : members) {
+                if (batch != null) {
+                    batchOf.put(q.runId(), batch);
+                }
+                ActorRef<Trainer.Command> trainer = spawn(q.runId(), true, true);
+                active.put(q.runId(), trainer);
+                send(q.runId(), trainer, new Trainer.Start(q.spec(), q.replyTo()));
+                startDetector(q.runId());
+            }
         }
+    }
+
+    /** Solo runs and batches each take one slot. */
+    private int slotsInUse() {
+        int solo = 0;
+        for (String runId : active.keySet()) {
+            if (!batchOf.containsKey(runId)) {
+                solo++;
+            }
+        }
+        return solo + batches.size();
+    }
+
+    /**
+     * The run itself, plus the queued runs that can be stepped with it as one batch: new runs
+     * (their spec is known) on a batching backend with the same {@link BatchedTrainingRun#key}.
+     */
+    private java.util.List<Queued> batchMembers(Queued first) {
+        java.util.List<Queued> members = new java.util.ArrayList<>();
+        members.add(first);
+        String key = batchKey(first);
+        if (key == null) {
+            return members;
+        }
+        for (java.util.Iterator<Queued> it = queue.iterator(); it.hasNext() && members.size() < settings.maxBatch(); ) {
+            Queued q = it.next();
+            if (key.equals(batchKey(q))) {
+                members.add(q);
+                it.remove();
+            }
+        }
+        return members;
+    }
+
+    private String batchKey(Queued q) {
+        if (q.spec() == null || !settings.batchBackends().contains(q.spec().backend().specName())) {
+            return null;
+        }
+        return org.grokscope.compute.train.BatchedTrainingRun.key(q.spec());
     }
 
     private void send(String runId, ActorRef<Trainer.Command> trainer, Trainer.Command command) {
@@ -351,7 +438,8 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
     private ActorRef<Trainer.Command> spawn(String runId, boolean train, boolean useSnapshots) {
         String name = (train ? "train-" : "record-") + runId + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         ActorRef<Trainer.Command> ref = getContext().spawn(
-                Trainer.create(runId, settings, faults, failures, train, endedAdapter, useSnapshots), name);
+                Trainer.create(runId, settings, faults, failures, train, endedAdapter, useSnapshots,
+                        train ? batchOf.get(runId) : null), name);
         getContext().watchWith(ref, new TrainerTerminated(runId, train, ref));
         return ref;
     }

@@ -82,6 +82,18 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
     private record ChunkFailed(Throwable error) implements Command {
     }
 
+    /** From the run's {@link BatchTrainer}: a chunk computed in the batch. */
+    record BatchChunkDone(Chunk chunk) implements Command {
+    }
+
+    /** From the run's {@link BatchTrainer}: the batch failed; restart like a failed chunk. */
+    record BatchChunkFailed(Throwable error) implements Command {
+    }
+
+    /** From the run's {@link BatchTrainer}: this run does not fit the batch; train on an own engine. */
+    record TrainAlone() implements Command {
+    }
+
     /**
      * Told to the supervisor when the trainer is done on purpose (paused, completed, failed,
      * stopped, or no such run); the supervisor then stops it. Trainers never stop themselves, so a
@@ -137,8 +149,15 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
     public static Behavior<Command> create(String runId, TrainerSettings settings, FaultHook faults,
                                            Map<String, String> failures, boolean train, ActorRef<Ended> ended,
                                            boolean useSnapshots) {
+        return create(runId, settings, faults, failures, train, ended, useSnapshots, null);
+    }
+
+    /** @param group the batch this run trains in; null to train on its own engine */
+    public static Behavior<Command> create(String runId, TrainerSettings settings, FaultHook faults,
+                                           Map<String, String> failures, boolean train, ActorRef<Ended> ended,
+                                           boolean useSnapshots, ActorRef<BatchTrainer.Command> group) {
         Behavior<Command> trainer = Behaviors.setup(
-                ctx -> new Trainer(ctx, runId, settings, faults, failures, train, ended, useSnapshots));
+                ctx -> new Trainer(ctx, runId, settings, faults, failures, train, ended, useSnapshots, group));
         return Behaviors.supervise(trainer).onFailure(TrainingFault.class,
                 SupervisorStrategy.restartWithBackoff(settings.minBackoff(), settings.maxBackoff(),
                         settings.randomFactor()).withMaxRestarts(settings.maxRestarts()));
@@ -166,6 +185,8 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
     private final Executor trainingExecutor;
     private final ActorRef<Ended> ended;
     private final boolean useSnapshots;
+    /** The batch that computes this run's chunks; null when it trains on its own engine. */
+    private ActorRef<BatchTrainer.Command> group;
 
     /** The compute side; lives outside State because it is rebuilt from State, never journaled. */
     private TrainingRun session;
@@ -176,8 +197,10 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
     private boolean controlWaiting;
 
     private Trainer(ActorContext<Command> context, String runId, TrainerSettings settings, FaultHook faults,
-                    Map<String, String> failures, boolean train, ActorRef<Ended> ended, boolean useSnapshots) {
+                    Map<String, String> failures, boolean train, ActorRef<Ended> ended, boolean useSnapshots,
+                    ActorRef<BatchTrainer.Command> group) {
         super(persistenceId(runId));
+        this.group = group;
         this.ended = ended;
         this.useSnapshots = useSnapshots;
         this.context = context;
@@ -208,6 +231,9 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
                 .onCommand(Continue.class, this::onContinue)
                 .onCommand(ChunkDone.class, this::onChunkDone)
                 .onCommand(ChunkFailed.class, this::onChunkFailed)
+                .onCommand(BatchChunkDone.class, (state, cmd) -> onChunkDone(state, new ChunkDone(cmd.chunk())))
+                .onCommand(BatchChunkFailed.class, (state, cmd) -> onChunkFailed(state, new ChunkFailed(cmd.error())))
+                .onCommand(TrainAlone.class, this::onTrainAlone)
                 .build();
     }
 
@@ -265,6 +291,17 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
             return Effect().reply(cmd.replyTo(), accepted(state));
         }
         return Effect().persist(new RunFailed(state.epoch(), cmd.reason())).thenRun(s -> endWith(s, cmd.replyTo()));
+    }
+
+    private Effect<RunEvent, State> onTrainAlone(State state, TrainAlone cmd) {
+        group = null;
+        chunkInFlight = false;
+        if (controlWaiting) {
+            controlWaiting = false;
+            return Effect().unstashAll();
+        }
+        startChunk(state);
+        return Effect().none();
     }
 
     private Effect<RunEvent, State> onContinue(State state, Continue cmd) {
@@ -338,6 +375,7 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
     }
 
     private void announceEnd(State state) {
+        leaveGroup();
         ended.tell(new Ended(runId, state.status(), state.reason(), context.getSelf(), lastSequenceNumber(context)));
     }
 
@@ -400,7 +438,10 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
                         // nothing can be written for a run whose journal cannot be read
                         ended.tell(new Ended(runId, RunStatus.FAILED, RECOVERY_FAILED + runId
                                 + " from the journal: " + failed.getFailure().getMessage(), context.getSelf(), 0L)))
-                .onSignal(PostStop.instance(), state -> closeSession())
+                .onSignal(PostStop.instance(), state -> {
+                    leaveGroup();
+                    closeSession();
+                })
                 .onSignal(PreRestart.instance(), state -> closeSession())
                 .build();
     }
@@ -408,7 +449,7 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
     // ---- training, off the actor ----
 
     /** The result of one chunk: epochs not yet journaled, a checkpoint if one fell due. */
-    private record Chunk(List<EpochMetrics> fresh, CheckpointSaved checkpoint, boolean diverged, boolean finished,
+    record Chunk(List<EpochMetrics> fresh, CheckpointSaved checkpoint, boolean diverged, boolean finished,
                          Throwable error) {
     }
 
@@ -417,6 +458,10 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
             return;
         }
         chunkInFlight = true;
+        if (group != null) {
+            group.tell(new BatchTrainer.Ready(runId, state.spec(), state.epoch(), state.checkpoint(), context.getSelf()));
+            return;
+        }
         CompletableFuture<Chunk> chunk = CompletableFuture.supplyAsync(() -> runChunk(state), trainingExecutor);
         context.pipeToSelf(chunk, (result, error) -> error == null ? new ChunkDone(result)
                 : new ChunkFailed(error instanceof java.util.concurrent.CompletionException && error.getCause() != null
@@ -488,6 +533,13 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
         OptimizerState o = run.engine().optimizerState();
         return new CheckpointSaved(epoch, w.shape().p(), w.shape().width(), w.w1(), w.w2(),
                 new OptimizerCheckpoint(o.step(), o.first1(), o.second1(), o.first2(), o.second2()));
+    }
+
+    private void leaveGroup() {
+        if (group != null) {
+            group.tell(new BatchTrainer.Leave(runId));
+            group = null;
+        }
     }
 
     private void closeSession() {

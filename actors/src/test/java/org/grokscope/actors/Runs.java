@@ -55,6 +55,12 @@ final class Runs {
     /** Starts runs and waits for each to end; returns the Ended messages in arrival order. */
     static List<Trainer.Ended> startAndAwait(RunSystem node, List<String> ids, List<RunSpec> specs, Duration timeout)
             throws InterruptedException {
+        return startAndAwait(node, ids, specs, timeout, false);
+    }
+
+    /** @param together submit all runs in one StartRuns, as a sweep does */
+    static List<Trainer.Ended> startAndAwait(RunSystem node, List<String> ids, List<RunSpec> specs, Duration timeout,
+                                             boolean together) throws InterruptedException {
         CountDownLatch latch = new CountDownLatch(ids.size());
         ConcurrentLinkedQueue<Trainer.Ended> ended = new ConcurrentLinkedQueue<>();
         ActorRef<Trainer.Ended> listener = node.system().systemActorOf(Behaviors.receiveMessage(e -> {
@@ -63,7 +69,15 @@ final class Runs {
             return Behaviors.same();
         }), "listener-" + System.nanoTime(), org.apache.pekko.actor.typed.Props.empty());
         node.system().tell(new RunSupervisor.Subscribe(listener));
-        for (int i = 0; i < ids.size(); i++) {
+        if (together) {
+            ActorRef<Trainer.Reply> ignore = node.system().ignoreRef();
+            List<RunSupervisor.StartRun> runs = new ArrayList<>();
+            for (int i = 0; i < ids.size(); i++) {
+                runs.add(new RunSupervisor.StartRun(ids.get(i), specs.get(i), ignore));
+            }
+            node.system().tell(new RunSupervisor.StartRuns(runs));
+        }
+        for (int i = 0; i < ids.size() && !together; i++) {
             String id = ids.get(i);
             RunSpec spec = specs.get(i);
             Trainer.Reply reply = node.<Trainer.Reply>ask(r -> new RunSupervisor.StartRun(id, spec, r));

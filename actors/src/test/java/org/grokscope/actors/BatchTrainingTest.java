@@ -1,0 +1,76 @@
+package org.grokscope.actors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.grokscope.protocol.OptimizerKind;
+import org.grokscope.protocol.OptimizerSpec;
+import org.grokscope.protocol.RunSpec;
+import org.grokscope.protocol.RunStatus;
+import org.grokscope.protocol.events.RunFailed;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Compatible queued runs are trained as one batch (here on the CPU backend's sequential batch, so
+ * the test needs no OpenCL device): they interleave epoch by epoch in one slot, a fault in the
+ * batch restarts every member from its checkpoint, a diverging member leaves and the rest go on,
+ * and every run's journal and final weights equal those of the same run trained alone.
+ */
+class BatchTrainingTest {
+    @TempDir
+    Path dir;
+
+    private static RunSpec variant(long seed, double alpha, double lr) {
+        RunSpec s = Runs.small("add", seed, 60, 20);
+        return new RunSpec(s.task(), s.p(), alpha, s.splitSeed(), s.initSeed(), s.width(), s.activation(),
+                s.parametrization(), s.loss(), new OptimizerSpec(OptimizerKind.ADAMW, lr, 0, false, 1.0, 0.9, 0.98,
+                1e-8), s.epochs(), s.batchSize(), s.evalEvery(), s.checkpointEvery(), s.backend());
+    }
+
+    @Test
+    void compatibleRunsTrainAsOneBatch() throws Exception {
+        List<String> ids = List.of("b0", "b1", "b2", "b3", "diverges", "alone");
+        List<RunSpec> specs = List.of(variant(1, 0.6, 0.01), variant(2, 0.5, 0.02), variant(3, 0.7, 0.005),
+                variant(4, 0.6, 0.01), variant(5, 0.6, 1e9), Runs.small("add", 6, 50, 20));
+        ConcurrentLinkedQueue<String> order = new ConcurrentLinkedQueue<>();
+        AtomicInteger thrown = new AtomicInteger();
+        FaultHook faults = (runId, epoch) -> {
+            order.add(runId + "@" + epoch);
+            if (runId.equals("b1") && epoch == 33 && thrown.getAndIncrement() == 0) {
+                throw new IllegalStateException("injected fault at epoch 33");
+            }
+        };
+        var config = ConfigFactory.parseString("grokscope.trainer.batch.backends = [cpu]")
+                .withFallback(ConfigFactory.load());
+        try (RunSystem node = RunSystem.open(dir, config, 1, "test", faults)) {
+            List<Trainer.Ended> ended = Runs.startAndAwait(node, ids, specs, Duration.ofSeconds(240), true);
+            assertEquals(ids.size(), ended.size());
+            assertEquals(2, thrown.get(), "b1 reached epoch 33 twice: the fault, then the retry after the restart");
+            for (int i = 0; i < ids.size(); i++) {
+                RunSummary s = node.summary(ids.get(i));
+                assertTrue(s.contiguous(), "no gaps or duplicates in " + ids.get(i));
+                if (ids.get(i).equals("diverges")) {
+                    assertEquals(RunStatus.FAILED, s.status());
+                    assertEquals(RunFailed.DIVERGED, s.reason());
+                    continue;
+                }
+                assertEquals(RunStatus.COMPLETED, s.status(), ids.get(i));
+                assertEquals(specs.get(i).epochs(), s.epochEvents(), "one EpochCompleted per epoch of " + ids.get(i));
+                assertTrue(Runs.checkpointWeights(s).sameBits(Runs.reference(specs.get(i), 1)),
+                        ids.get(i) + " ends with the weights of the same run trained alone");
+            }
+        }
+        List<String> seen = new ArrayList<>(order);
+        // one slot: trained alone, b0 would finish all 60 epochs before b1 starts
+        assertTrue(seen.indexOf("b1@1") < seen.indexOf("b0@2"), "b0 and b1 step together: " + seen.subList(0, 12));
+        assertTrue(seen.indexOf("alone@1") > seen.lastIndexOf("b0@60"), "the incompatible run waits for the slot");
+    }
+}
