@@ -31,6 +31,8 @@ final class RunWatcher {
     private final RunSystem node;
     private final PrintWriter out;
     private final Duration interval;
+    /** How long to wait for admitted runs to answer before reporting the rest as queued. */
+    private static final Duration START_WAIT = Duration.ofSeconds(10);
     private final Map<String, RunStatus> ended = new ConcurrentHashMap<>();
     private final Map<String, Long> lastEpochs = new ConcurrentHashMap<>();
     private CountDownLatch allEnded;
@@ -63,14 +65,7 @@ final class RunWatcher {
         Thread hook = new Thread(() -> pauseAll(interrupted), "grokscope-ctrl-c");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            for (Map.Entry<String, RunSpec> r : runs.entrySet()) {
-                Trainer.Reply reply = node.<Trainer.Reply>ask(to -> new RunSupervisor.StartRun(r.getKey(), r.getValue(), to));
-                if (reply instanceof Trainer.Rejected rejected) {
-                    throw new SpecException("RUN_ID", rejected.reason());
-                }
-                out.println("started " + r.getKey() + (r.getValue() == null ? " (resumed)" : ""));
-            }
-            out.flush();
+            startAll(runs);
             long last = System.nanoTime();
             while (!allEnded.await(200, TimeUnit.MILLISECONDS)) {
                 if (progress && System.nanoTime() - last >= interval.toNanos()) {
@@ -96,6 +91,43 @@ final class RunWatcher {
         printTable(new ArrayList<>(runs.keySet()));
         boolean allCompleted = runs.keySet().stream().allMatch(id -> ended.get(id) == RunStatus.COMPLETED);
         return allCompleted ? 0 : Main.FAILURE;
+    }
+
+    /**
+     * Queues every run in one message, so the supervisor can batch compatible ones, and waits
+     * a moment for the trainers' answers: a rejection is a user error; a run still queued (no
+     * free slot yet) answers later, and a late rejection ends it here.
+     */
+    private void startAll(Map<String, RunSpec> runs) throws InterruptedException {
+        Map<String, Trainer.Reply> replies = new ConcurrentHashMap<>();
+        CountDownLatch answered = new CountDownLatch(runs.size());
+        AtomicBoolean starting = new AtomicBoolean(true);
+        ActorRef<Trainer.Reply> collector = node.system().systemActorOf(Behaviors.receiveMessage(reply -> {
+            String runId = reply instanceof Trainer.Accepted a ? a.runId() : ((Trainer.Rejected) reply).runId();
+            if (replies.putIfAbsent(runId, reply) == null) {
+                answered.countDown();
+                if (!starting.get() && reply instanceof Trainer.Rejected rejected
+                        && ended.putIfAbsent(runId, RunStatus.FAILED) == null) {
+                    out.println(runId + " rejected: " + rejected.reason());
+                    out.flush();
+                    allEnded.countDown();
+                }
+            }
+            return Behaviors.same();
+        }), "cli-start-replies", Props.empty());
+        List<RunSupervisor.StartRun> starts = new ArrayList<>();
+        runs.forEach((id, spec) -> starts.add(new RunSupervisor.StartRun(id, spec, collector)));
+        node.system().tell(new RunSupervisor.StartRuns(starts));
+        answered.await(START_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        starting.set(false);
+        for (String id : runs.keySet()) {
+            Trainer.Reply reply = replies.get(id);
+            if (reply instanceof Trainer.Rejected rejected) {
+                throw new SpecException("RUN_ID", rejected.reason());
+            }
+            out.println((reply == null ? "queued " : "started ") + id + (runs.get(id) == null ? " (resumed)" : ""));
+        }
+        out.flush();
     }
 
     private void pauseAll(AtomicBoolean interrupted) {
