@@ -17,6 +17,8 @@ import org.grokscope.actors.RunSystem;
 import org.grokscope.compute.ComputeSettings;
 import org.grokscope.compute.analytic.AnalyticRun;
 import org.grokscope.compute.analytic.AnalyticSettings;
+import org.grokscope.compute.analytic.AnalyticSolutions;
+import org.grokscope.compute.model.ModelShape;
 import org.grokscope.compute.analytic.Decomposition;
 import org.grokscope.compute.analytic.Decompositions;
 import org.grokscope.compute.task.Tasks;
@@ -97,9 +99,28 @@ public final class AnalyticCommand implements Callable<Integer> {
     @Mixin
     private NodeOptions node;
 
+    /** What the options ask for, validated before anything is computed or written. */
+    private record Plan(List<Integer> widths, List<String> activations, int seeds, AnalyticSettings settings,
+                        RunSpec base, Decomposition decomposition, Map<String, List<RunSpec>> cells) {
+    }
+
     @Override
     public Integer call() throws IOException {
         Config config = ConfigFactory.load();
+        Plan plan = plan(config);
+        if (save == null) {
+            return table(config, plan, null);
+        }
+        // the data directory is held (and the id checked) before the work, so a taken id costs nothing
+        try (RunSystem n = node.open(config, 1)) {
+            if (n.runIds().contains(save)) {
+                throw new SpecException("--save", "run '" + save + "' already exists in " + n.dataDir());
+            }
+            return table(config, plan, n);
+        }
+    }
+
+    private Plan plan(Config config) {
         Config defaults = config.getConfig("grokscope.app.analytic");
         List<Integer> ns = widths != null ? parseWidths(widths) : defaults.getIntList("widths");
         List<String> acts = activations != null ? activations.stream().map(String::strip).toList()
@@ -111,12 +132,12 @@ public final class AnalyticCommand implements Callable<Integer> {
         if (plot != null && !(plot.toString().endsWith(".png") || plot.toString().endsWith(".svg"))) {
             throw new SpecException("--plot", "must name a .png or .svg file, got " + plot);
         }
+        if (save != null && !save.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
+            throw new SpecException("--save", "use letters, digits, '.', '_' and '-' (at most 100), got '" + save + "'");
+        }
         if (save != null && (ns.size() != 1 || acts.size() != 1)) {
             throw new SpecException("--save", "records one solution: give one width and one activation, got "
                     + ns.size() + " widths and " + acts.size() + " activations");
-        }
-        if (save != null && !save.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
-            throw new SpecException("--save", "use letters, digits, '.', '_' and '-' (at most 100), got '" + save + "'");
         }
         AnalyticSettings settings = AnalyticSettings.create(config);
         if (readout != null) {
@@ -128,10 +149,10 @@ public final class AnalyticCommand implements Callable<Integer> {
             }
             settings = settings.withW1Amplitude(amplitude);
         }
-        // every cell's spec is built (and so validated) before any work starts
         RunSpec base = spec(ns.get(0), acts.get(0), null);
         Decomposition d = Decompositions.find(Tasks.parse(base.task(), base.p()));
         Map<String, List<RunSpec>> cells = new LinkedHashMap<>();
+        int narrowest = ns.stream().mapToInt(Integer::intValue).min().orElseThrow();
         for (String act : acts) {
             for (int n : ns) {
                 List<RunSpec> specs = new ArrayList<>();
@@ -140,7 +161,20 @@ public final class AnalyticCommand implements Callable<Integer> {
                 }
                 cells.put(act + "/" + n, specs);
             }
+            // a width too small for the detectors, or an activation without a readout, fails here, before the table
+            AnalyticSolutions.build(d, ModelShape.of(spec(narrowest, act, null)), base.initSeed(), settings);
         }
+        return new Plan(ns, acts, k, settings, base, d, cells);
+    }
+
+    private int table(Config config, Plan plan, RunSystem journal) throws IOException {
+        List<Integer> ns = plan.widths();
+        List<String> acts = plan.activations();
+        int k = plan.seeds();
+        AnalyticSettings settings = plan.settings();
+        RunSpec base = plan.base();
+        Decomposition d = plan.decomposition();
+        Map<String, List<RunSpec>> cells = plan.cells();
         ComputeSettings compute = ComputeSettings.create(config);
         PrintWriter out = command.commandLine().getOut();
         out.printf(Locale.ROOT, "analytic solution of %s, p=%d: %s%n", base.task(), base.p(), d.form());
@@ -177,7 +211,7 @@ public final class AnalyticCommand implements Callable<Integer> {
             out.println("wrote " + plot);
         }
         if (save != null) {
-            Path dir = record(config, first);
+            Path dir = record(journal, first);
             out.printf(Locale.ROOT, "saved as run %s in %s (%s, N=%d, seed %d): grokscope plot %s, replay %s%n", save,
                     dir, first.spec().activation().specName(), first.spec().width(),
                     first.spec().initSeed(), save, save);
@@ -241,20 +275,15 @@ public final class AnalyticCommand implements Callable<Integer> {
         return new double[] {mean, v.length > 1 ? Math.sqrt(ss / (v.length - 1)) : 0.0};
     }
 
-    private Path record(Config config, AnalyticRun run) {
+    private Path record(RunSystem n, AnalyticRun run) {
         float[] empty1 = new float[0];
         CheckpointSaved cp = new CheckpointSaved(run.metrics().epoch(), run.spec().p(), run.spec().width(),
                 run.weights().w1(), run.weights().w2(), new OptimizerCheckpoint(0, empty1, empty1, empty1, empty1));
-        try (RunSystem n = node.open(config, 1)) {
-            if (n.runIds().contains(save)) {
-                throw new SpecException("--save", "run '" + save + "' already exists in " + n.dataDir());
-            }
-            String refused = n.recordCompleted(save, run.spec(), run.metrics(), cp);
-            if (refused != null) {
-                throw new SpecException("--save", refused);
-            }
-            return n.dataDir();
+        String refused = n.recordCompleted(save, run.spec(), run.metrics(), cp);
+        if (refused != null) {
+            throw new SpecException("--save", refused);
         }
+        return n.dataDir();
     }
 
     private void drawPlot(RunSpec base, Decomposition d, List<String> acts, List<Integer> ns, Map<String, double[]> stats,
