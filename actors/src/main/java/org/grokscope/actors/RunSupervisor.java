@@ -41,6 +41,12 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
     public record PauseRun(String runId, ActorRef<Trainer.Reply> replyTo) implements Command {
     }
 
+    /** Journal a run computed elsewhere (analytic weights) as completed; see {@link Trainer.Record}. */
+    public record RecordRun(String runId, org.grokscope.protocol.EpochMetrics metrics, RunSpec spec,
+                            org.grokscope.protocol.events.CheckpointSaved checkpoint,
+                            ActorRef<Trainer.Reply> replyTo) implements Command {
+    }
+
     public record StopRun(String runId, ActorRef<Trainer.Reply> replyTo) implements Command {
     }
 
@@ -134,6 +140,7 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
                 .onMessage(StartRun.class, this::onStartRun)
                 .onMessage(StartRuns.class, this::onStartRuns)
                 .onMessage(PauseRun.class, this::onPauseRun)
+                .onMessage(RecordRun.class, this::onRecordRun)
                 .onMessage(StopRun.class, this::onStopRun)
                 .onMessage(PauseAll.class, this::onPauseAll)
                 .onMessage(ListRuns.class, this::onListRuns)
@@ -167,6 +174,17 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
         }
         ended.remove(cmd.runId());
         queue.addLast(new Queued(cmd.runId(), cmd.spec(), cmd.replyTo()));
+    }
+
+    private Behavior<Command> onRecordRun(RecordRun cmd) {
+        if (active.containsKey(cmd.runId()) || queue.stream().anyMatch(q -> q.runId().equals(cmd.runId()))) {
+            cmd.replyTo().tell(new Trainer.Rejected(cmd.runId(), "run " + cmd.runId() + " is already active"));
+            return this;
+        }
+        // a recording trainer: it never trains, so no slot, detector or analyzer is involved
+        send(cmd.runId(), spawn(cmd.runId(), false, true),
+                new Trainer.Record(cmd.spec(), cmd.metrics(), cmd.checkpoint(), cmd.replyTo()));
+        return this;
     }
 
     private Behavior<Command> onPauseRun(PauseRun cmd) {
@@ -312,7 +330,8 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
         ActorRef<Trainer.Reply> replyTo = command instanceof Trainer.Start c ? c.replyTo()
                 : command instanceof Trainer.Pause c ? c.replyTo()
                 : command instanceof Trainer.Stop c ? c.replyTo()
-                : command instanceof Trainer.MarkFailed c ? c.replyTo() : null;
+                : command instanceof Trainer.MarkFailed c ? c.replyTo()
+                : command instanceof Trainer.Record c ? c.replyTo() : null;
         if (replyTo != null) {
             replyTo.tell(new Trainer.Rejected(runId, reason));
         }

@@ -112,6 +112,18 @@ public final class RunSystem implements AutoCloseable {
         }
     }
 
+    /**
+     * Journals a completed run whose weights were computed, not trained (grokscope analytic):
+     * RunStarted with the spec, one EpochCompleted, the checkpoint and RunCompleted, written at
+     * once. Returns null when written, else why not (the id is taken).
+     */
+    public String recordCompleted(String runId, org.grokscope.protocol.RunSpec spec,
+                                  org.grokscope.protocol.EpochMetrics metrics,
+                                  org.grokscope.protocol.events.CheckpointSaved checkpoint) {
+        Trainer.Reply reply = ask(r -> new RunSupervisor.RecordRun(runId, metrics, spec, checkpoint, r));
+        return reply instanceof Trainer.Rejected rejected ? rejected.reason() : null;
+    }
+
     /** Ids of every run in the journal. */
     public List<String> runIds() {
         List<String> ids = await(journal.currentPersistenceIds()

@@ -73,6 +73,15 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
     public record GetState(ActorRef<State> replyTo) implements Command {
     }
 
+    /**
+     * Journals, as one atomic write, a finished run that was computed rather than trained here
+     * (analytic weights): RunStarted, its one epoch, its checkpoint and RunCompleted. So replay,
+     * plot and export read it like any other run. Rejected when the run id is taken.
+     */
+    public record Record(RunSpec spec, EpochMetrics metrics, CheckpointSaved checkpoint, ActorRef<Reply> replyTo)
+            implements Command {
+    }
+
     private record Continue() implements Command {
     }
 
@@ -228,6 +237,7 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
                 .onCommand(Stop.class, this::onStop)
                 .onCommand(MarkFailed.class, this::onMarkFailed)
                 .onCommand(GetState.class, (state, cmd) -> Effect().reply(cmd.replyTo(), state))
+                .onCommand(Record.class, this::onRecord)
                 .onCommand(Continue.class, this::onContinue)
                 .onCommand(ChunkDone.class, this::onChunkDone)
                 .onCommand(ChunkFailed.class, this::onChunkFailed)
@@ -258,6 +268,21 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
             return Effect().reply(cmd.replyTo(), accepted(state));
         }
         return Effect().reply(cmd.replyTo(), new Rejected(runId, "run " + runId + " is " + state.status().specName()));
+    }
+
+    private Effect<RunEvent, State> onRecord(State state, Record cmd) {
+        if (state.status() != RunStatus.NEW) {
+            return Effect().none().thenRun(s -> {
+                cmd.replyTo().tell(new Rejected(runId, "run " + runId + " already exists"));
+                announceEnd(s);
+            });
+        }
+        EpochMetrics m = cmd.metrics();
+        GrokProgress grok = GrokProgress.START.next(m, settings.events());
+        List<RunEvent> events = List.of(
+                new RunStarted(runId, cmd.spec(), settings.codeVersion(), System.currentTimeMillis()),
+                new EpochCompleted(m), cmd.checkpoint(), new RunCompleted(m.epoch(), grok.tFit(), grok.tGrok()));
+        return Effect().persist(events).thenRun(this::announceEnd).thenReply(cmd.replyTo(), this::accepted);
     }
 
     private Effect<RunEvent, State> onPause(State state, Pause cmd) {

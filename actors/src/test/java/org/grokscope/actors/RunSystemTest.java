@@ -31,4 +31,28 @@ class RunSystemTest {
             assertTrue(Runs.checkpointWeights(s).sameBits(Runs.reference(spec, node.maxConcurrent() > 1 ? 1 : 2)));
         }
     }
+
+    @Test
+    void recordedRunIsCompletedAndItsIdCannotBeReused() {
+        RunSpec spec = org.grokscope.compute.analytic.AnalyticRun.analyticSpec(Runs.small("add", 3, 120, 25));
+        org.grokscope.compute.analytic.AnalyticRun run = org.grokscope.compute.analytic.AnalyticRun.create(spec,
+                org.grokscope.compute.analytic.AnalyticSettings.create(com.typesafe.config.ConfigFactory.load()),
+                org.grokscope.compute.ComputeSettings.create(com.typesafe.config.ConfigFactory.load()));
+        float[] none = new float[0];
+        org.grokscope.protocol.events.CheckpointSaved cp = new org.grokscope.protocol.events.CheckpointSaved(1,
+                spec.p(), spec.width(), run.weights().w1(), run.weights().w2(),
+                new org.grokscope.protocol.events.OptimizerCheckpoint(0, none, none, none, none));
+        try (RunSystem node = Runs.open(dir, 1, FaultHook.NONE)) {
+            assertEquals(null, node.recordCompleted("ana", run.spec(), run.metrics(), cp));
+            RunSummary s = node.summary("ana");
+            assertEquals(RunStatus.COMPLETED, s.status());
+            assertEquals(org.grokscope.protocol.OptimizerKind.ANALYTIC, s.spec().optimizer().kind());
+            assertEquals(1, s.epochEvents());
+            assertTrue(s.contiguous());
+            assertEquals(cp, s.lastCheckpoint());
+            assertEquals(run.metrics(), s.last());
+            assertEquals("run ana already exists", node.recordCompleted("ana", run.spec(), run.metrics(), cp));
+            assertEquals(4, node.events("ana").size(), "RunStarted, EpochCompleted, CheckpointSaved, RunCompleted");
+        }
+    }
 }

@@ -40,7 +40,10 @@ import picocli.CommandLine.Spec;
  * {@code grokscope plot RUN_ID}: the paper's views of one run from its journal, as PNG and SVG:
  * losses (log scale), accuracies with t_fit / t_onset / t_grok marked, weight and gradient norms
  * (Fig. 1), IPR against epoch (Fig. 6), the phase-alignment histogram (Fig. 3) and |DFT| per
- * neuron at the last checkpoint.
+ * neuron at the last checkpoint. {@code --compare REF} draws a reference run beside it, typically
+ * the analytic solution journaled by {@code grokscope analytic --save}: its IPR as the ceiling
+ * lines of Fig. 6, its phase histogram next to this run's (as fractions of neurons, so widths may
+ * differ) and its test accuracy as a line.
  */
 @Command(name = "plot", mixinStandardHelpOptions = true, description = "Plot a run's curves and Fourier measures.")
 public final class PlotCommand implements Callable<Integer> {
@@ -60,6 +63,10 @@ public final class PlotCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "output directory (default: plots/<RUN_ID>)")
     private Path out;
 
+    @Option(names = "--compare", paramLabel = "REF_RUN",
+            description = "a reference run drawn beside this one (e.g. an analytic solution from grokscope analytic --save)")
+    private String compare;
+
     @Override
     public Integer call() throws IOException {
         System.setProperty("java.awt.headless", "true");
@@ -67,9 +74,17 @@ public final class PlotCommand implements Callable<Integer> {
         List<EpochMetrics> epochs = new ArrayList<>();
         List<CheckpointSaved> checkpoints = new ArrayList<>();
         RunSummary summary;
+        RunSummary reference = null;
         try (RunSystem n = node.open(config, 1)) {
             NodeOptions.requireRun(n, runId);
             summary = n.summary(runId);
+            if (compare != null) {
+                NodeOptions.requireRun(n, compare);
+                reference = n.summary(compare);
+                if (reference.lastCheckpoint() == null) {
+                    throw new org.grokscope.protocol.SpecException("--compare", "run '" + compare + "' has no checkpoint");
+                }
+            }
             for (RunEvent e : n.events(runId)) {
                 if (e instanceof EpochCompleted ec) {
                     epochs.add(ec.metrics());
@@ -102,6 +117,10 @@ public final class PlotCommand implements Callable<Integer> {
         vertical(acc, "t_fit", d.tFit(), 0, 1);
         vertical(acc, "t_onset", d.tOnset(), 0, 1);
         vertical(acc, "t_grok", d.tGrok(), 0, 1);
+        if (reference != null && reference.lastEvaluated() != null && !epochs.isEmpty()) {
+            horizontal(acc, "test " + compare, reference.lastEvaluated().testAccuracy(), epochs.get(0).epoch(),
+                    epochs.get(epochs.size() - 1).epoch());
+        }
         save(acc, dir.resolve("accuracy"));
 
         XYChart norms = xy("Weight and gradient norms — " + runId, "Frobenius norm (log)");
@@ -125,12 +144,22 @@ public final class PlotCommand implements Callable<Integer> {
                 iprChart.addSeries(new String[] {"", "u", "v", "w"}[s], ipr.stream().mapToDouble(r -> r[0]).toArray(),
                         ipr.stream().mapToDouble(r -> r[col]).toArray()).setMarker(SeriesMarkers.CIRCLE);
             }
+            FourierMeasures ref = null;
+            if (reference != null) {
+                CheckpointSaved rc = reference.lastCheckpoint();
+                ref = FourierMeasures.of(rc.p(), rc.width(), rc.w1(), rc.w2(), 2, 36);
+                double from = ipr.get(0)[0];
+                double to = ipr.get(ipr.size() - 1)[0];
+                horizontal(iprChart, "u " + compare, ref.iprU(), from, to);
+                horizontal(iprChart, "v " + compare, ref.iprV(), from, to);
+                horizontal(iprChart, "w " + compare, ref.iprW(), from, to);
+            }
             save(iprChart, dir.resolve("ipr"));
 
             CategoryChart phases = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
                     .title("Phase alignment φ1+φ2−φ3 at epoch " + checkpoints.get(checkpoints.size() - 1).epoch()
                             + String.format(java.util.Locale.ROOT, " (R = %.3f)", last.resultantLength()))
-                    .xAxisTitle("residual (rad)").yAxisTitle("neurons").build();
+                    .xAxisTitle("residual (rad)").yAxisTitle(ref == null ? "neurons" : "fraction of neurons").build();
             int bins = last.histogram().length;
             List<String> labels = new ArrayList<>();
             List<Integer> counts = new ArrayList<>();
@@ -138,9 +167,16 @@ public final class PlotCommand implements Callable<Integer> {
                 labels.add(String.format(java.util.Locale.ROOT, "%.2f", -Math.PI + (b + 0.5) * 2 * Math.PI / bins));
                 counts.add(last.histogram()[b]);
             }
-            phases.getStyler().setLegendVisible(false);
             phases.getStyler().setXAxisLabelRotation(90);
-            phases.addSeries("neurons", labels, counts);
+            if (ref == null) {
+                phases.getStyler().setLegendVisible(false);
+                phases.addSeries("neurons", labels, counts);
+            } else if (ref.histogram().length != bins) {
+                throw new IllegalStateException("histograms of different bin counts");
+            } else {
+                phases.addSeries(runId, labels, fractions(last.histogram()));
+                phases.addSeries(compare, labels, fractions(ref.histogram()));
+            }
             save(phases, dir.resolve("phases"));
 
             save(heatmap(checkpoints.get(checkpoints.size() - 1), last), dir.resolve("dft-heatmap"));
@@ -193,6 +229,21 @@ public final class PlotCommand implements Callable<Integer> {
         }
         chart.addSeries("|DFT|", xs, ys, cells);
         return chart;
+    }
+
+    private static List<Double> fractions(int[] counts) {
+        double total = java.util.Arrays.stream(counts).sum();
+        List<Double> f = new ArrayList<>();
+        for (int c : counts) {
+            f.add(total == 0 ? 0.0 : c / total);
+        }
+        return f;
+    }
+
+    private static void horizontal(XYChart chart, String name, double y, double from, double to) {
+        XYSeries s = chart.addSeries(name + String.format(java.util.Locale.ROOT, " = %.3f", y), new double[] {from, to},
+                new double[] {y, y});
+        s.setMarker(SeriesMarkers.NONE);
     }
 
     private static XYChart xy(String title, String yTitle) {

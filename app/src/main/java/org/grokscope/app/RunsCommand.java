@@ -39,6 +39,16 @@ public final class RunsCommand implements Callable<Integer> {
         return 0;
     }
 
+    private static String note(RunSummary s) {
+        if (s.reason() != null) {
+            return s.reason();
+        }
+        if (s.spec() != null && s.spec().optimizer().kind() == org.grokscope.protocol.OptimizerKind.ANALYTIC) {
+            return "analytic weights, N=" + s.spec().width() + " " + s.spec().activation().specName();
+        }
+        return "";
+    }
+
     static void printTable(PrintWriter out, List<RunSummary> runs) {
         out.printf(Locale.ROOT, "%-28s %-10s %-10s %8s %9s %9s %7s %7s  %s%n", "id", "task", "status", "epoch",
                 "train acc", "test acc", "t_fit", "t_grok", "note");
@@ -50,7 +60,7 @@ public final class RunsCommand implements Callable<Integer> {
                     s.last() == null ? "-" : String.format(Locale.ROOT, "%.4f", s.last().trainAccuracy()),
                     s.lastEvaluated() == null ? "-" : String.format(Locale.ROOT, "%.4f", s.lastEvaluated().testAccuracy()),
                     s.tFit() > 0 ? Integer.toString(s.tFit()) : "-", s.tGrok() > 0 ? Integer.toString(s.tGrok()) : "-",
-                    s.reason() == null ? "" : s.reason());
+                    note(s));
         }
     }
 }

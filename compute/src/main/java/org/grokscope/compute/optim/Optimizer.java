@@ -27,6 +27,10 @@ public final class Optimizer {
     }
 
     public StepConstants constants(long t) {
+        if (spec.kind() == OptimizerKind.ANALYTIC) {
+            // an engine may hold analytic weights for evaluation, but they are constructed, never stepped
+            throw new IllegalStateException("analytic weights are not trained");
+        }
         float lr = (float) spec.lr();
         float wd = (float) spec.weightDecay();
         double bc1 = 1.0 - StrictMath.pow(spec.beta1(), t);

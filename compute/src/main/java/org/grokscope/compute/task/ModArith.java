@@ -1,15 +1,15 @@
 package org.grokscope.compute.task;
 
 /**
- * The modular arithmetic shared by built-in and expression tasks. Every operand is kept in [0, p)
+ * The modular arithmetic shared by built-in and expression tasks (and the analytic constructions). Every operand is kept in [0, p)
  * with p below 2^31, so a single product stays below 2^62 and plain long arithmetic never overflows.
  */
-final class ModArith {
+public final class ModArith {
     private ModArith() {
     }
 
     /** base^exponent mod p by squaring, for exponent >= 0; x^0 is 1, including 0^0. */
-    static long pow(long base, long exponent, int p) {
+    public static long pow(long base, long exponent, int p) {
         long b = Math.floorMod(base, p);
         long e = exponent;
         long result = 1 % p;
@@ -23,12 +23,12 @@ final class ModArith {
         return result;
     }
 
-    static boolean isPrime(int p) {
+    public static boolean isPrime(int p) {
         return p >= 2 && smallestFactor(p) == p;
     }
 
     /** The least prime factor of p >= 2 (p itself when p is prime); trial division suffices since p is small. */
-    static int smallestFactor(int p) {
+    public static int smallestFactor(int p) {
         for (long d = 2; d * d <= p; d++) {
             if (p % d == 0) {
                 return (int) d;
