@@ -25,7 +25,9 @@ import org.grokscope.protocol.SpecException;
 /**
  * Drives runs of one CLI invocation through the supervisor: starts them, prints a progress line
  * per run, waits until each has ended, and on Ctrl-C pauses them all (journal flushed) and says
- * how to resume. Used by {@code run} and {@code resume}.
+ * how to resume. Used by {@code run}, {@code resume} and {@code sweep}; for a sweep it is terse: one
+ * line per run that ends instead of one per start, progress of active runs only, and one line on
+ * Ctrl-C saying to re-run the sweep.
  */
 final class RunWatcher {
     private final RunSystem node;
@@ -34,6 +36,10 @@ final class RunWatcher {
     private final Map<String, RunStatus> ended = new ConcurrentHashMap<>();
     private final Map<String, Long> lastEpochs = new ConcurrentHashMap<>();
     private CountDownLatch allEnded;
+    /** Null for run and resume; for a sweep, the command that continues it after Ctrl-C. */
+    private String sweepCommand;
+    private final java.util.concurrent.BlockingQueue<String> toReport = new java.util.concurrent.LinkedBlockingQueue<>();
+    private int reported;
 
     RunWatcher(RunSystem node, PrintWriter out, Duration interval) {
         this.node = node;
@@ -41,15 +47,22 @@ final class RunWatcher {
         this.interval = interval;
     }
 
+    /** Terse output for a sweep; {@code continueWith} is printed on Ctrl-C. */
+    RunWatcher forSweep(String continueWith) {
+        this.sweepCommand = continueWith;
+        return this;
+    }
+
     /** Starts the runs (spec null: resume) and blocks until all end; returns the exit code. */
     int runAll(Map<String, RunSpec> runs, boolean progress) throws InterruptedException {
         allEnded = new CountDownLatch(runs.size());
         ActorRef<Trainer.Ended> listener = node.system().systemActorOf(Behaviors.receiveMessage(e -> {
             if (runs.containsKey(e.runId()) && ended.putIfAbsent(e.runId(), e.status()) == null) {
-                if (e.reason() != null) {
+                if (e.reason() != null && sweepCommand == null) {
                     out.println(e.runId() + " " + e.status().specName() + ": " + e.reason());
                     out.flush();
                 }
+                toReport.add(e.runId());
                 allEnded.countDown();
             }
             return Behaviors.same();
@@ -68,11 +81,16 @@ final class RunWatcher {
                 if (reply instanceof Trainer.Rejected rejected) {
                     throw new SpecException("RUN_ID", rejected.reason());
                 }
-                out.println("started " + r.getKey() + (r.getValue() == null ? " (resumed)" : ""));
+                if (sweepCommand == null) {
+                    out.println("started " + r.getKey() + (r.getValue() == null ? " (resumed)" : ""));
+                }
             }
             out.flush();
             long last = System.nanoTime();
             while (!allEnded.await(200, TimeUnit.MILLISECONDS)) {
+                if (!interrupted.get()) {
+                    reportEnded(runs.size());
+                }
                 if (progress && System.nanoTime() - last >= interval.toNanos()) {
                     printProgress(runs.keySet(), (System.nanoTime() - last) / 1e9);
                     last = System.nanoTime();
@@ -87,13 +105,16 @@ final class RunWatcher {
             // the shutdown hook pauses, reports and closes the node; the JVM exits when it is done
             Thread.sleep(Long.MAX_VALUE);
         }
+        reportEnded(runs.size());
         try {
             // detectors finish reading the runs' last events, so no alert is lost at exit
             node.<Integer>ask(RunSupervisor.WhenDetectorsDone::new);
         } catch (IllegalStateException slow) {
             out.println("(onset detectors did not finish in time; they resume with the runs)");
         }
-        printTable(new ArrayList<>(runs.keySet()));
+        if (sweepCommand == null) {
+            printTable(new ArrayList<>(runs.keySet()));
+        }
         boolean allCompleted = runs.keySet().stream().allMatch(id -> ended.get(id) == RunStatus.COMPLETED);
         return allCompleted ? 0 : Main.FAILURE;
     }
@@ -105,8 +126,11 @@ final class RunWatcher {
             allEnded.await(60, TimeUnit.SECONDS);
             out.println();
             out.println("paused " + active + " run(s); the journal in " + node.dataDir() + " is complete.");
+            if (sweepCommand != null) {
+                out.println("  continue with: " + sweepCommand);
+            }
             for (Map.Entry<String, RunStatus> e : ended.entrySet()) {
-                if (e.getValue() == RunStatus.PAUSED) {
+                if (sweepCommand == null && e.getValue() == RunStatus.PAUSED) {
                     out.println("  resume with: grokscope resume " + e.getKey() + " --data " + node.dataDir());
                 }
             }
@@ -119,14 +143,38 @@ final class RunWatcher {
         }
     }
 
+    /**
+     * For a sweep: one line per run that ended since the last call, read from the journal here on
+     * the caller's thread (never in the listener, an actor that must not block).
+     */
+    private void reportEnded(int total) {
+        if (sweepCommand == null) {
+            return;
+        }
+        for (String id = toReport.poll(); id != null; id = toReport.poll()) {
+            org.grokscope.actors.RunSummary s = node.summary(id);
+            reported++;
+            out.printf(Locale.ROOT, "[%d/%d] %s %s at epoch %d: test acc %s, t_fit %s, t_grok %s%s%n", reported, total,
+                    id, s.status().specName(), s.epoch(),
+                    s.lastEvaluated() == null ? "-" : String.format(Locale.ROOT, "%.3f", s.lastEvaluated().testAccuracy()),
+                    s.tFit() > 0 ? Integer.toString(s.tFit()) : "-", s.tGrok() > 0 ? Integer.toString(s.tGrok()) : "-",
+                    s.reason() == null ? "" : " (" + s.reason() + ")");
+        }
+        out.flush();
+    }
+
     private void printProgress(Iterable<String> ids, double seconds) {
+        int queued = 0;
         for (String id : ids) {
             if (ended.containsKey(id)) {
                 continue;
             }
             Optional<Trainer.State> state = node.ask(to -> new RunSupervisor.GetRunState(id, to));
             if (state.isEmpty() || state.get().spec() == null) {
-                out.printf(Locale.ROOT, "%-28s queued%n", id);
+                queued++;
+                if (sweepCommand == null) {
+                    out.printf(Locale.ROOT, "%-28s queued%n", id);
+                }
                 continue;
             }
             Trainer.State s = state.get();
@@ -136,6 +184,9 @@ final class RunWatcher {
                     s.spec().epochs(), s.last() == null ? "  -  " : String.format(Locale.ROOT, "%.3f", s.last().trainAccuracy()),
                     s.lastEvaluated() == null ? "  -  " : String.format(Locale.ROOT, "%.3f", s.lastEvaluated().testAccuracy()),
                     (s.epoch() - before) / seconds);
+        }
+        if (sweepCommand != null && queued > 0) {
+            out.printf(Locale.ROOT, "%d run(s) queued%n", queued);
         }
         out.flush();
     }
