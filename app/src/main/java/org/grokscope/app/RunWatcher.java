@@ -38,7 +38,7 @@ final class RunWatcher {
     private CountDownLatch allEnded;
     /** Null for run and resume; for a sweep, the command that continues it after Ctrl-C. */
     private String sweepCommand;
-    private final java.util.concurrent.BlockingQueue<String> toReport = new java.util.concurrent.LinkedBlockingQueue<>();
+    private final java.util.concurrent.BlockingQueue<Trainer.Ended> toReport = new java.util.concurrent.LinkedBlockingQueue<>();
     private int reported;
 
     RunWatcher(RunSystem node, PrintWriter out, Duration interval) {
@@ -62,32 +62,43 @@ final class RunWatcher {
                     out.println(e.runId() + " " + e.status().specName() + ": " + e.reason());
                     out.flush();
                 }
-                toReport.add(e.runId());
+                toReport.add(e);
                 allEnded.countDown();
             }
             return Behaviors.same();
         }), "cli-listener", Props.empty());
         node.system().tell(new RunSupervisor.Subscribe(listener));
-        node.alerts().addListener(json -> {
-            out.println("ALERT " + json);
-            out.flush();
-        });
+        if (sweepCommand == null) {
+            // a sweep's runs report t_grok in their end lines; alerts still go to alerts.jsonl and the log
+            node.alerts().addListener(json -> {
+                out.println("ALERT " + json);
+                out.flush();
+            });
+        }
+        // replies come when a run is admitted, which for a queued run may be hours away: never wait on them
+        java.util.Queue<Trainer.Rejected> rejected = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        ActorRef<Trainer.Reply> replies = node.system().systemActorOf(Behaviors.receiveMessage(r -> {
+            if (r instanceof Trainer.Rejected no) {
+                rejected.add(no);
+            } else if (r instanceof Trainer.Accepted yes && sweepCommand == null) {
+                out.println("started " + yes.runId() + (runs.get(yes.runId()) == null ? " (resumed)" : ""));
+                out.flush();
+            }
+            return Behaviors.same();
+        }), "cli-replies", Props.empty());
         AtomicBoolean interrupted = new AtomicBoolean();
         Thread hook = new Thread(() -> pauseAll(interrupted), "grokscope-ctrl-c");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             for (Map.Entry<String, RunSpec> r : runs.entrySet()) {
-                Trainer.Reply reply = node.<Trainer.Reply>ask(to -> new RunSupervisor.StartRun(r.getKey(), r.getValue(), to));
-                if (reply instanceof Trainer.Rejected rejected) {
-                    throw new SpecException("RUN_ID", rejected.reason());
-                }
-                if (sweepCommand == null) {
-                    out.println("started " + r.getKey() + (r.getValue() == null ? " (resumed)" : ""));
-                }
+                node.system().tell(new RunSupervisor.StartRun(r.getKey(), r.getValue(), replies));
             }
-            out.flush();
             long last = System.nanoTime();
             while (!allEnded.await(200, TimeUnit.MILLISECONDS)) {
+                Trainer.Rejected no = rejected.poll();
+                if (no != null && !interrupted.get()) {
+                    throw new SpecException("RUN_ID", no.reason());
+                }
                 if (!interrupted.get()) {
                     reportEnded(runs.size());
                 }
@@ -123,7 +134,11 @@ final class RunWatcher {
         interrupted.set(true);
         try {
             int active = node.<Integer>ask(RunSupervisor.PauseAll::new);
-            allEnded.await(60, TimeUnit.SECONDS);
+            // queued runs were dropped and never end; wait for the active ones' trainers to stop
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (node.activeRuns().containsValue(RunStatus.RUNNING) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
             out.println();
             out.println("paused " + active + " run(s); the journal in " + node.dataDir() + " is complete.");
             if (sweepCommand != null) {
@@ -143,22 +158,25 @@ final class RunWatcher {
         }
     }
 
-    /**
-     * For a sweep: one line per run that ended since the last call, read from the journal here on
-     * the caller's thread (never in the listener, an actor that must not block).
-     */
+    /** For a sweep: one line per run that ended since the last call, from the state it ended with. */
     private void reportEnded(int total) {
         if (sweepCommand == null) {
             return;
         }
-        for (String id = toReport.poll(); id != null; id = toReport.poll()) {
-            org.grokscope.actors.RunSummary s = node.summary(id);
+        for (Trainer.Ended e = toReport.poll(); e != null; e = toReport.poll()) {
             reported++;
+            Trainer.State s = e.state();
+            if (s == null) {
+                out.printf(Locale.ROOT, "[%d/%d] %s %s (%s)%n", reported, total, e.runId(), e.status().specName(),
+                        e.reason());
+                continue;
+            }
             out.printf(Locale.ROOT, "[%d/%d] %s %s at epoch %d: test acc %s, t_fit %s, t_grok %s%s%n", reported, total,
-                    id, s.status().specName(), s.epoch(),
+                    e.runId(), e.status().specName(), s.epoch(),
                     s.lastEvaluated() == null ? "-" : String.format(Locale.ROOT, "%.3f", s.lastEvaluated().testAccuracy()),
-                    s.tFit() > 0 ? Integer.toString(s.tFit()) : "-", s.tGrok() > 0 ? Integer.toString(s.tGrok()) : "-",
-                    s.reason() == null ? "" : " (" + s.reason() + ")");
+                    s.grok().tFit() > 0 ? Integer.toString(s.grok().tFit()) : "-",
+                    s.grok().tGrok() > 0 ? Integer.toString(s.grok().tGrok()) : "-",
+                    e.reason() == null ? "" : " (" + e.reason() + ")");
         }
         out.flush();
     }

@@ -35,6 +35,13 @@ final class SweepReport {
     private static final int WIDTH = 900;
     private static final int HEIGHT = 560;
     private static final String NONE = "—";
+    /** One colour per group, shared by its t_grok line and its no-grokking crosses. */
+    private static final java.awt.Color[] PALETTE = {new java.awt.Color(0x1f77b4), new java.awt.Color(0xd62728),
+        new java.awt.Color(0x2ca02c), new java.awt.Color(0x9467bd), new java.awt.Color(0xff7f0e),
+        new java.awt.Color(0x8c564b), new java.awt.Color(0xe377c2), new java.awt.Color(0x7f7f7f)};
+    /** Light colours from low to high accuracy, so the printed values stay readable. */
+    private static final java.awt.Color[] ACCURACY_COLORS = {new java.awt.Color(0xf4a6a6), new java.awt.Color(0xfff2ae),
+        new java.awt.Color(0x9fd89f)};
 
     /** One cell with what its journal says; tOnset is -1 when the detector found no onset. */
     record Row(SweepSpec.Cell cell, RunSummary run, int tOnset) {
@@ -161,8 +168,11 @@ final class SweepReport {
         chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setMarkerSize(9);
         chart.getStyler().setDefaultSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Line);
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
         boolean any = false;
+        int index = 0;
         for (Map.Entry<String, List<Row>> g : groups().entrySet()) {
+            java.awt.Color color = PALETTE[index++ % PALETTE.length];
             List<double[]> means = new ArrayList<>();
             List<double[]> missed = new ArrayList<>();
             for (double a : alphas()) {
@@ -174,8 +184,11 @@ final class SweepReport {
                 cells.stream().filter(r -> !r.grokked()).forEach(r -> missed.add(new double[] {a, r.spec().epochs()}));
             }
             if (!means.isEmpty()) {
-                chart.addSeries(g.getKey() + ": t_grok (mean of seeds that grokked)", column(means, 0), column(means, 1))
-                        .setMarker(SeriesMarkers.CIRCLE);
+                XYSeries s = chart.addSeries(g.getKey() + ": t_grok (mean of seeds that grokked)", column(means, 0),
+                        column(means, 1));
+                s.setMarker(SeriesMarkers.CIRCLE);
+                s.setLineColor(color);
+                s.setMarkerColor(color);
                 any = true;
             }
             if (!missed.isEmpty()) {
@@ -183,6 +196,7 @@ final class SweepReport {
                         column(missed, 1));
                 s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
                 s.setMarker(SeriesMarkers.CROSS);
+                s.setMarkerColor(color);
                 any = true;
             }
         }
@@ -204,6 +218,7 @@ final class SweepReport {
         chart.getStyler().setMin(0);
         chart.getStyler().setMax(1);
         chart.getStyler().setPlotContentSize(1.0);
+        chart.getStyler().setRangeColors(ACCURACY_COLORS);
         List<Number[]> cells = new ArrayList<>();
         Map<String, List<Row>> byGroup = groups();
         for (int y = 0; y < groups.size(); y++) {
