@@ -89,20 +89,20 @@ public record SweepSpec(String name, Integer maxConcurrent, List<String> axes, L
                 throw new SpecException(key, "unknown sweep field; known fields: " + String.join(", ", TOP_FIELDS));
             }
         }
-        String name = read(file, "name", Config::getString, "a string");
+        String name = field(file, "name", Config::getString, "a string");
         if (!name.matches(NAME_PATTERN)) {
             throw new SpecException("name", "use letters, digits, '_' and '-' (at most 40), got '" + name + "'");
         }
         Integer maxConcurrent = null;
         if (file.hasPath("max-concurrent")) {
-            maxConcurrent = read(file, "max-concurrent", Config::getInt, "an integer");
+            maxConcurrent = field(file, "max-concurrent", Config::getInt, "an integer");
             if (maxConcurrent < 1) {
                 throw new SpecException("max-concurrent", "must be at least 1, got " + maxConcurrent);
             }
         }
-        Config base = file.hasPath("base") ? read(file, "base", Config::getConfig, "an object of spec fields")
+        Config base = file.hasPath("base") ? field(file, "base", Config::getConfig, "an object of spec fields")
                 : ConfigFactory.empty();
-        Config grid = file.hasPath("grid") ? read(file, "grid", Config::getConfig, "an object of axes")
+        Config grid = file.hasPath("grid") ? field(file, "grid", Config::getConfig, "an object of axes")
                 : ConfigFactory.empty();
 
         Map<String, Config> variants = variants(grid);
@@ -321,7 +321,7 @@ public record SweepSpec(String name, Integer maxConcurrent, List<String> axes, L
         return String.valueOf(raw);
     }
 
-    private static <T> T read(Config c, String field, java.util.function.BiFunction<Config, String, T> get,
+    private static <T> T field(Config c, String field, java.util.function.BiFunction<Config, String, T> get,
                               String expected) {
         try {
             return get.apply(c, field);

@@ -124,6 +124,13 @@ class SweepCommandTest {
         assertTrue(endedBefore.size() >= 2, "ended: " + endedBefore);
         assertTrue(missing > 0, "the interruption left runs that never started: " + eventsBefore.keySet());
 
+        Result dry = cli("sweep", file.toString(), "--data", data.toString(), "--dry-run");
+        assertEquals(0, dry.code(), dry.err());
+        for (String id : ids) {
+            String what = endedBefore.contains(id) ? "ended" : pausedBefore.contains(id) ? "resume" : "start";
+            assertTrue(dry.out().lines().anyMatch(l -> l.matches("\\s+" + id + "\\s+" + what)), id + " " + what + "\n" + dry.out());
+        }
+
         Result again = cli("sweep", file.toString(), "--data", data.toString(), "--no-progress");
         assertEquals(0, again.code(), again.out() + again.err());
         assertTrue(again.out().contains(endedBefore.size() + " ended before, " + pausedBefore.size() + " to resume, "
