@@ -67,6 +67,16 @@ class SweepSpecTest {
     }
 
     @Test
+    void theExampleSweepExpandsToTwentyEightValidCells() {
+        SweepSpec s = SweepSpec.read(java.nio.file.Path.of("..", "config", "examples", "sweep-fig4a.conf"));
+        assertEquals(28, s.cells().size());
+        assertEquals("fig4a-adamw-a0.2-s1", s.runIds().get(0));
+        assertEquals("fig4a-gd-a0.8-s2", s.runIds().get(27));
+        assertEquals(2, s.maxConcurrent());
+        assertTrue(s.cells().stream().allMatch(c -> c.spec().p() == 59 && c.spec().width() == 256));
+    }
+
+    @Test
     void optimizerFieldAxesAndOtherAxes() {
         SweepSpec s = parse("""
                 name = wd
