@@ -301,7 +301,7 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
                 String reason = "the journal refused a write (disk full or I/O error): "
                         + failures.getOrDefault(runId, "see the log");
                 ended.put(runId, RunStatus.FAILED);
-                listeners.forEach(l -> l.tell(new Trainer.Ended(runId, RunStatus.FAILED, reason, null, 0L)));
+                listeners.forEach(l -> l.tell(new Trainer.Ended(runId, RunStatus.FAILED, reason, null, 0L, null)));
                 stopFollowers(runId, 0L);
             }
             return this;

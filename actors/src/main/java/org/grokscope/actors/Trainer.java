@@ -107,8 +107,12 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
      * Told to the supervisor when the trainer is done on purpose (paused, completed, failed,
      * stopped, or no such run); the supervisor then stops it. Trainers never stop themselves, so a
      * reply and the final state can always be read.
+     *
+     * @param state the run's state as it ended, so listeners need not read the journal back; null
+     *              when no trainer could say (recovery or journal writes failed)
      */
-    public record Ended(String runId, RunStatus status, String reason, ActorRef<Command> trainer, long sequenceNr) {
+    public record Ended(String runId, RunStatus status, String reason, ActorRef<Command> trainer, long sequenceNr,
+                        State state) {
     }
 
     // ---- Reply ----
@@ -342,8 +346,11 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
             // the chunk's epochs are recomputed on resume; only a small pause event is written
             context.getLog().error("run {}: {}", runId, diskProblem);
             return Effect().persist(new RunPaused(state.epoch()))
-                    .thenRun(s -> ended.tell(new Ended(runId, RunStatus.PAUSED, diskProblem, context.getSelf(),
-                            lastSequenceNumber(context))))
+                    .thenRun(s -> {
+                        leaveGroup();
+                        ended.tell(new Ended(runId, RunStatus.PAUSED, diskProblem, context.getSelf(),
+                                lastSequenceNumber(context), s));
+                    })
                     .thenUnstashAll();
         }
         List<RunEvent> events = new ArrayList<>();
@@ -401,7 +408,8 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
 
     private void announceEnd(State state) {
         leaveGroup();
-        ended.tell(new Ended(runId, state.status(), state.reason(), context.getSelf(), lastSequenceNumber(context)));
+        ended.tell(new Ended(runId, state.status(), state.reason(), context.getSelf(), lastSequenceNumber(context),
+                state));
     }
 
     private Effect<RunEvent, State> onChunkFailed(State state, ChunkFailed failed) {
@@ -462,7 +470,8 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
                 .onSignal(org.apache.pekko.persistence.typed.RecoveryFailed.class, (state, failed) ->
                         // nothing can be written for a run whose journal cannot be read
                         ended.tell(new Ended(runId, RunStatus.FAILED, RECOVERY_FAILED + runId
-                                + " from the journal: " + failed.getFailure().getMessage(), context.getSelf(), 0L)))
+                                + " from the journal: " + failed.getFailure().getMessage(), context.getSelf(), 0L,
+                                null)))
                 .onSignal(PostStop.instance(), state -> {
                     leaveGroup();
                     closeSession();

@@ -7,6 +7,7 @@ import java.time.Duration;
  * Defaults of the command line, from {@code grokscope.app} in the app's {@code reference.conf}.
  *
  * @param outDir            where {@code train} writes curves when no --out is given
+ * @param sweepDir          under the data directory, where {@code sweep} writes reports when no --out is given
  * @param progressInterval  refresh of the progress bar on a terminal
  * @param plainInterval     how often progress is printed as a line when stderr is not a terminal
  * @param benchWarmup       epochs run before timing, so the JIT has compiled the step
@@ -14,11 +15,11 @@ import java.time.Duration;
  * @param benchNaiveEpochs  timed epochs of the (slow) naive backend
  * @param benchRepetitions  timed blocks per backend; bench reports their median
  */
-public record AppSettings(String outDir, Duration progressInterval, Duration plainInterval,
+public record AppSettings(String outDir, String sweepDir, Duration progressInterval, Duration plainInterval,
                           int benchWarmup, int benchEpochs, int benchNaiveEpochs, int benchRepetitions) {
     public static AppSettings create(Config config) {
         Config c = config.getConfig("grokscope.app");
-        return new AppSettings(c.getString("out-dir"), c.getDuration("progress.interval"),
+        return new AppSettings(c.getString("out-dir"), c.getString("sweep-dir"), c.getDuration("progress.interval"),
                 c.getDuration("progress.plain-interval"), c.getInt("bench.warmup-epochs"),
                 c.getInt("bench.epochs"), c.getInt("bench.naive-epochs"),
                 c.getInt("bench.repetitions"));

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "grokscope", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Run, record and understand grokking experiments.",
         subcommands = {TrainCommand.class, RunCommand.class, ResumeCommand.class, RunsCommand.class, StopCommand.class,
-            ReplayCommand.class, PlotCommand.class, WatchCommand.class, ExportCommand.class, AnalyticCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+            SweepCommand.class, ReplayCommand.class, PlotCommand.class, WatchCommand.class, ExportCommand.class, AnalyticCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int USER_ERROR = 2;
     public static final int FAILURE = 1;

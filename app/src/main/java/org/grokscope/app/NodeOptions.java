@@ -20,14 +20,24 @@ public final class NodeOptions {
      * gets every core for its engine.
      */
     RunSystem open(Config config, int runs) {
+        return open(config, runs, null);
+    }
+
+    /** As {@link #open(Config, int)}, with the concurrency a sweep file asks for when no flag is given. */
+    RunSystem open(Config config, int runs, Integer fileConcurrent) {
         if (maxConcurrent != null && maxConcurrent < 1) {
             throw new SpecException("--max-concurrent", "must be at least 1, got " + maxConcurrent);
         }
-        Path dir = data != null ? data : Path.of(config.getString("grokscope.data-dir"));
+        Path dir = dataDir(config);
         int configured = config.getInt("grokscope.supervisor.max-concurrent-runs");
         int slots = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
-        int concurrent = maxConcurrent != null ? maxConcurrent : Math.max(1, Math.min(slots, runs));
+        int concurrent = maxConcurrent != null ? maxConcurrent
+                : fileConcurrent != null ? fileConcurrent : Math.max(1, Math.min(slots, runs));
         return RunSystem.open(dir, config, concurrent, CodeVersion.get(), FaultHook.NONE);
+    }
+
+    Path dataDir(Config config) {
+        return data != null ? data : Path.of(config.getString("grokscope.data-dir"));
     }
 
     /** Fails with a one-line user error unless the run is in the journal. */

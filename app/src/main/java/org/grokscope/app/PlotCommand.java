@@ -277,7 +277,8 @@ public final class PlotCommand implements Callable<Integer> {
         }
     }
 
-    private static void save(Chart<?, ?> chart, Path base) throws IOException {
+    /** Writes base.png and base.svg. */
+    static void save(Chart<?, ?> chart, Path base) throws IOException {
         BitmapEncoder.saveBitmap(chart, base.toString(), BitmapEncoder.BitmapFormat.PNG);
         VectorGraphicsEncoder.saveVectorGraphic(chart, base.toString(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
     }

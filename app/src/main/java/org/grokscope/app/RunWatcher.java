@@ -25,17 +25,21 @@ import org.grokscope.protocol.SpecException;
 /**
  * Drives runs of one CLI invocation through the supervisor: starts them, prints a progress line
  * per run, waits until each has ended, and on Ctrl-C pauses them all (journal flushed) and says
- * how to resume. Used by {@code run} and {@code resume}.
+ * how to resume. Used by {@code run}, {@code resume} and {@code sweep}; for a sweep it is terse: one
+ * line per run that ends instead of one per start, progress of active runs only, and one line on
+ * Ctrl-C saying to re-run the sweep.
  */
 final class RunWatcher {
     private final RunSystem node;
     private final PrintWriter out;
     private final Duration interval;
-    /** How long to wait for admitted runs to answer before reporting the rest as queued. */
-    private static final Duration START_WAIT = Duration.ofSeconds(10);
     private final Map<String, RunStatus> ended = new ConcurrentHashMap<>();
     private final Map<String, Long> lastEpochs = new ConcurrentHashMap<>();
     private CountDownLatch allEnded;
+    /** Null for run and resume; for a sweep, the command that continues it after Ctrl-C. */
+    private String sweepCommand;
+    private final java.util.concurrent.BlockingQueue<Trainer.Ended> toReport = new java.util.concurrent.LinkedBlockingQueue<>();
+    private int reported;
 
     RunWatcher(RunSystem node, PrintWriter out, Duration interval) {
         this.node = node;
@@ -43,31 +47,62 @@ final class RunWatcher {
         this.interval = interval;
     }
 
+    /** Terse output for a sweep; {@code continueWith} is printed on Ctrl-C. */
+    RunWatcher forSweep(String continueWith) {
+        this.sweepCommand = continueWith;
+        return this;
+    }
+
     /** Starts the runs (spec null: resume) and blocks until all end; returns the exit code. */
     int runAll(Map<String, RunSpec> runs, boolean progress) throws InterruptedException {
         allEnded = new CountDownLatch(runs.size());
         ActorRef<Trainer.Ended> listener = node.system().systemActorOf(Behaviors.receiveMessage(e -> {
             if (runs.containsKey(e.runId()) && ended.putIfAbsent(e.runId(), e.status()) == null) {
-                if (e.reason() != null) {
+                if (e.reason() != null && sweepCommand == null) {
                     out.println(e.runId() + " " + e.status().specName() + ": " + e.reason());
                     out.flush();
                 }
+                toReport.add(e);
                 allEnded.countDown();
             }
             return Behaviors.same();
         }), "cli-listener", Props.empty());
         node.system().tell(new RunSupervisor.Subscribe(listener));
-        node.alerts().addListener(json -> {
-            out.println("ALERT " + json);
-            out.flush();
-        });
+        if (sweepCommand == null) {
+            // a sweep's runs report t_grok in their end lines; alerts still go to alerts.jsonl and the log
+            node.alerts().addListener(json -> {
+                out.println("ALERT " + json);
+                out.flush();
+            });
+        }
+        // replies come when a run is admitted, which for a queued run may be hours away: never wait on them
+        java.util.Queue<Trainer.Rejected> rejected = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        ActorRef<Trainer.Reply> replies = node.system().systemActorOf(Behaviors.receiveMessage(r -> {
+            if (r instanceof Trainer.Rejected no) {
+                rejected.add(no);
+            } else if (r instanceof Trainer.Accepted yes && sweepCommand == null) {
+                out.println("started " + yes.runId() + (runs.get(yes.runId()) == null ? " (resumed)" : ""));
+                out.flush();
+            }
+            return Behaviors.same();
+        }), "cli-replies", Props.empty());
         AtomicBoolean interrupted = new AtomicBoolean();
         Thread hook = new Thread(() -> pauseAll(interrupted), "grokscope-ctrl-c");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            startAll(runs);
+            // one message, so the supervisor can batch compatible runs
+            List<RunSupervisor.StartRun> starts = new ArrayList<>();
+            runs.forEach((id, spec) -> starts.add(new RunSupervisor.StartRun(id, spec, replies)));
+            node.system().tell(new RunSupervisor.StartRuns(starts));
             long last = System.nanoTime();
             while (!allEnded.await(200, TimeUnit.MILLISECONDS)) {
+                Trainer.Rejected no = rejected.poll();
+                if (no != null && !interrupted.get()) {
+                    throw new SpecException("RUN_ID", no.reason());
+                }
+                if (!interrupted.get()) {
+                    reportEnded(runs.size());
+                }
                 if (progress && System.nanoTime() - last >= interval.toNanos()) {
                     printProgress(runs.keySet(), (System.nanoTime() - last) / 1e9);
                     last = System.nanoTime();
@@ -82,63 +117,36 @@ final class RunWatcher {
             // the shutdown hook pauses, reports and closes the node; the JVM exits when it is done
             Thread.sleep(Long.MAX_VALUE);
         }
+        reportEnded(runs.size());
         try {
             // detectors finish reading the runs' last events, so no alert is lost at exit
             node.<Integer>ask(RunSupervisor.WhenDetectorsDone::new);
         } catch (IllegalStateException slow) {
             out.println("(onset detectors did not finish in time; they resume with the runs)");
         }
-        printTable(new ArrayList<>(runs.keySet()));
+        if (sweepCommand == null) {
+            printTable(new ArrayList<>(runs.keySet()));
+        }
         boolean allCompleted = runs.keySet().stream().allMatch(id -> ended.get(id) == RunStatus.COMPLETED);
         return allCompleted ? 0 : Main.FAILURE;
-    }
-
-    /**
-     * Queues every run in one message, so the supervisor can batch compatible ones, and waits
-     * a moment for the trainers' answers: a rejection is a user error; a run still queued (no
-     * free slot yet) answers later, and a late rejection ends it here.
-     */
-    private void startAll(Map<String, RunSpec> runs) throws InterruptedException {
-        Map<String, Trainer.Reply> replies = new ConcurrentHashMap<>();
-        CountDownLatch answered = new CountDownLatch(runs.size());
-        AtomicBoolean starting = new AtomicBoolean(true);
-        ActorRef<Trainer.Reply> collector = node.system().systemActorOf(Behaviors.receiveMessage(reply -> {
-            String runId = reply instanceof Trainer.Accepted a ? a.runId() : ((Trainer.Rejected) reply).runId();
-            if (replies.putIfAbsent(runId, reply) == null) {
-                answered.countDown();
-                if (!starting.get() && reply instanceof Trainer.Rejected rejected
-                        && ended.putIfAbsent(runId, RunStatus.FAILED) == null) {
-                    out.println(runId + " rejected: " + rejected.reason());
-                    out.flush();
-                    allEnded.countDown();
-                }
-            }
-            return Behaviors.same();
-        }), "cli-start-replies", Props.empty());
-        List<RunSupervisor.StartRun> starts = new ArrayList<>();
-        runs.forEach((id, spec) -> starts.add(new RunSupervisor.StartRun(id, spec, collector)));
-        node.system().tell(new RunSupervisor.StartRuns(starts));
-        answered.await(START_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        starting.set(false);
-        for (String id : runs.keySet()) {
-            Trainer.Reply reply = replies.get(id);
-            if (reply instanceof Trainer.Rejected rejected) {
-                throw new SpecException("RUN_ID", rejected.reason());
-            }
-            out.println((reply == null ? "queued " : "started ") + id + (runs.get(id) == null ? " (resumed)" : ""));
-        }
-        out.flush();
     }
 
     private void pauseAll(AtomicBoolean interrupted) {
         interrupted.set(true);
         try {
             int active = node.<Integer>ask(RunSupervisor.PauseAll::new);
-            allEnded.await(60, TimeUnit.SECONDS);
+            // queued runs were dropped and never end; wait for the active ones' trainers to stop
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (node.activeRuns().containsValue(RunStatus.RUNNING) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
             out.println();
             out.println("paused " + active + " run(s); the journal in " + node.dataDir() + " is complete.");
+            if (sweepCommand != null) {
+                out.println("  continue with: " + sweepCommand);
+            }
             for (Map.Entry<String, RunStatus> e : ended.entrySet()) {
-                if (e.getValue() == RunStatus.PAUSED) {
+                if (sweepCommand == null && e.getValue() == RunStatus.PAUSED) {
                     out.println("  resume with: grokscope resume " + e.getKey() + " --data " + node.dataDir());
                 }
             }
@@ -151,14 +159,41 @@ final class RunWatcher {
         }
     }
 
+    /** For a sweep: one line per run that ended since the last call, from the state it ended with. */
+    private void reportEnded(int total) {
+        if (sweepCommand == null) {
+            return;
+        }
+        for (Trainer.Ended e = toReport.poll(); e != null; e = toReport.poll()) {
+            reported++;
+            Trainer.State s = e.state();
+            if (s == null) {
+                out.printf(Locale.ROOT, "[%d/%d] %s %s (%s)%n", reported, total, e.runId(), e.status().specName(),
+                        e.reason());
+                continue;
+            }
+            out.printf(Locale.ROOT, "[%d/%d] %s %s at epoch %d: test acc %s, t_fit %s, t_grok %s%s%n", reported, total,
+                    e.runId(), e.status().specName(), s.epoch(),
+                    s.lastEvaluated() == null ? "-" : String.format(Locale.ROOT, "%.3f", s.lastEvaluated().testAccuracy()),
+                    s.grok().tFit() > 0 ? Integer.toString(s.grok().tFit()) : "-",
+                    s.grok().tGrok() > 0 ? Integer.toString(s.grok().tGrok()) : "-",
+                    e.reason() == null ? "" : " (" + e.reason() + ")");
+        }
+        out.flush();
+    }
+
     private void printProgress(Iterable<String> ids, double seconds) {
+        int queued = 0;
         for (String id : ids) {
             if (ended.containsKey(id)) {
                 continue;
             }
             Optional<Trainer.State> state = node.ask(to -> new RunSupervisor.GetRunState(id, to));
             if (state.isEmpty() || state.get().spec() == null) {
-                out.printf(Locale.ROOT, "%-28s queued%n", id);
+                queued++;
+                if (sweepCommand == null) {
+                    out.printf(Locale.ROOT, "%-28s queued%n", id);
+                }
                 continue;
             }
             Trainer.State s = state.get();
@@ -168,6 +203,9 @@ final class RunWatcher {
                     s.spec().epochs(), s.last() == null ? "  -  " : String.format(Locale.ROOT, "%.3f", s.last().trainAccuracy()),
                     s.lastEvaluated() == null ? "  -  " : String.format(Locale.ROOT, "%.3f", s.lastEvaluated().testAccuracy()),
                     (s.epoch() - before) / seconds);
+        }
+        if (sweepCommand != null && queued > 0) {
+            out.printf(Locale.ROOT, "%d run(s) queued%n", queued);
         }
         out.flush();
     }

@@ -1,0 +1,170 @@
+package org.grokscope.app;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValue;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import org.grokscope.actors.RunSummary;
+import org.grokscope.actors.RunSystem;
+import org.grokscope.protocol.RunSpec;
+import org.grokscope.protocol.RunSpecs;
+import org.grokscope.protocol.RunStatus;
+import org.grokscope.protocol.SpecException;
+import org.grokscope.protocol.events.GrokkingDetected;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code grokscope sweep SWEEP.conf}: every cell of a {@link SweepSpec} as a durable run under the
+ * supervisor, then the summary and phase-diagram plots of {@link SweepReport}. Run ids come from
+ * the cells, so running the same file again skips the runs that ended, resumes the paused or
+ * interrupted ones and starts only the missing ones; with nothing left to train it just rewrites
+ * the report.
+ */
+@Command(name = "sweep", mixinStandardHelpOptions = true,
+        description = "Run a grid of specs (alpha x optimizer x weight decay x seed ...), then write a summary "
+                + "(CSV, Markdown) and phase-diagram plots. Running it again continues an interrupted sweep.")
+public final class SweepCommand implements Callable<Integer> {
+    @Spec
+    private picocli.CommandLine.Model.CommandSpec command;
+
+    @Parameters(index = "0", paramLabel = "SWEEP.conf", description = "HOCON sweep file: name, base { spec }, grid { axes }")
+    private Path file;
+
+    @Mixin
+    private NodeOptions node;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "report directory (default: <data dir>/<grokscope.app.sweep-dir>/<sweep name>)")
+    private Path out;
+
+    @Option(names = "--no-progress", description = "no progress lines (one line per finished run remains)")
+    private boolean noProgress;
+
+    @Option(names = "--dry-run", description = "list the cells and what a run would do with each; train nothing")
+    private boolean dryRun;
+
+    @Override
+    public Integer call() throws InterruptedException, IOException {
+        SweepSpec sweep = SweepSpec.read(file);
+        Config config = ConfigFactory.load();
+        AppSettings app = AppSettings.create(config);
+        PrintWriter stdout = command.commandLine().getOut();
+        try (RunSystem n = node.open(config, sweep.cells().size(), sweep.maxConcurrent())) {
+            Path dir = out != null ? out : n.dataDir().resolve(app.sweepDir()).resolve(sweep.name());
+            Set<String> existing = new HashSet<>(n.runIds());
+            for (SweepSpec.Cell cell : sweep.cells()) {
+                if (existing.contains(cell.runId())) {
+                    requireSameSpec(cell, n.summary(cell.runId()), n.dataDir());
+                }
+            }
+            Map<String, RunSpec> toRun = new LinkedHashMap<>();
+            int ended = 0;
+            int resumed = 0;
+            List<String> damaged = new ArrayList<>();
+            for (SweepSpec.Cell cell : longestFirst(sweep.cells())) {
+                String id = cell.runId();
+                if (!existing.contains(id)) {
+                    toRun.put(id, cell.spec());
+                    continue;
+                }
+                String damage = n.damage(id);
+                if (damage != null) {
+                    damaged.add(id);
+                    stdout.println("skipping " + id + ": " + damage);
+                } else if (n.summary(id).status().terminal()) {
+                    ended++;
+                } else {
+                    toRun.put(id, null);
+                    resumed++;
+                }
+            }
+            stdout.printf("sweep %s: %d cells (%s); %d ended before, %d to resume, %d to start; %d at once; data in %s%n",
+                    sweep.name(), sweep.cells().size(), String.join(" x ", sweep.axes()), ended, resumed,
+                    toRun.size() - resumed, n.maxConcurrent(), n.dataDir());
+            stdout.flush();
+            if (dryRun) {
+                for (SweepSpec.Cell cell : sweep.cells()) {
+                    String id = cell.runId();
+                    String what = !toRun.containsKey(id) ? (damaged.contains(id) ? "damaged" : "ended")
+                            : toRun.get(id) == null ? "resume" : "start";
+                    stdout.printf("  %-40s %s%n", id, what);
+                }
+                stdout.flush();
+                return 0;
+            }
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new SpecException("--out", "cannot create the report directory " + dir + ": " + e.getMessage());
+            }
+            if (!toRun.isEmpty()) {
+                String again = "grokscope sweep " + file + " --data " + n.dataDir() + (out == null ? "" : " --out " + out);
+                new RunWatcher(n, stdout, app.plainInterval()).forSweep(again).runAll(toRun, !noProgress);
+            }
+            List<SweepReport.Row> rows = new ArrayList<>();
+            for (SweepSpec.Cell cell : sweep.cells()) {
+                RunSummary s = n.summary(cell.runId());
+                int onset = n.detections(cell.runId()).stream().filter(d -> d instanceof GrokkingDetected)
+                        .mapToInt(d -> ((GrokkingDetected) d).tOnset()).findFirst().orElse(-1);
+                rows.add(new SweepReport.Row(cell, damaged.contains(cell.runId()) ? s.withNote("DAMAGED") : s, onset));
+            }
+            SweepReport report = new SweepReport(sweep, rows);
+            report.write(dir);
+            stdout.println();
+            report.printGrokTable(stdout);
+            stdout.println("wrote " + SweepReport.CSV + ", " + SweepReport.MARKDOWN + ", " + SweepReport.GROK_PLOT
+                    + ".png/.svg and " + SweepReport.HEATMAP + ".png/.svg to " + dir);
+            stdout.flush();
+            boolean allCompleted = rows.stream().allMatch(r -> r.run().status() == RunStatus.COMPLETED)
+                    && damaged.isEmpty();
+            return allCompleted ? 0 : Main.FAILURE;
+        }
+    }
+
+    /**
+     * The cheapest estimate of a run's cost, epochs × pairs × width × p (the logits GEMM), so the
+     * longest runs start first and the last slot is not left with one long run at the end.
+     */
+    private static List<SweepSpec.Cell> longestFirst(List<SweepSpec.Cell> cells) {
+        List<SweepSpec.Cell> sorted = new ArrayList<>(cells);
+        sorted.sort(Comparator.comparingDouble((SweepSpec.Cell c) -> {
+            RunSpec s = c.spec();
+            return (double) s.epochs() * s.alpha() * s.p() * s.p() * s.width() * s.p();
+        }).reversed());
+        return sorted;
+    }
+
+    /** A journaled run under a cell's id must come from the same spec, or the sweep file was edited. */
+    private static void requireSameSpec(SweepSpec.Cell cell, RunSummary journaled, Path data) {
+        if (journaled.spec() == null || journaled.spec().equals(cell.spec())) {
+            return;
+        }
+        Config now = ConfigFactory.parseString(RunSpecs.render(cell.spec()));
+        Config then = ConfigFactory.parseString(RunSpecs.render(journaled.spec()));
+        Set<String> differ = new TreeSet<>();
+        for (Map.Entry<String, ConfigValue> e : now.entrySet()) {
+            if (!then.hasPath(e.getKey()) || !then.getValue(e.getKey()).unwrapped().equals(e.getValue().unwrapped())) {
+                differ.add(e.getKey());
+            }
+        }
+        throw new SpecException("SWEEP.conf", "run " + cell.runId() + " in " + data + " was trained with another "
+                + String.join(", ", differ) + " than the sweep file now gives; keep the file as it was, rename the "
+                + "sweep or use another --data");
+    }
+}

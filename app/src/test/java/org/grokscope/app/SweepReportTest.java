@@ -1,0 +1,86 @@
+package org.grokscope.app;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.grokscope.actors.RunSummary;
+import org.grokscope.protocol.EpochMetrics;
+import org.grokscope.protocol.RunStatus;
+import org.junit.jupiter.api.Test;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+
+/** The sweep report from hand-made run summaries: CSV rows, Markdown tables and the Fig. 4a series. */
+class SweepReportTest {
+    private static final SweepSpec SWEEP = SweepSpec.fromConfig(ConfigFactory.parseString("""
+            name = r
+            base { p = 11, width = 8, epochs = 100 }
+            grid {
+              alpha = [0.3, 0.6]
+              seed = [1, 2]
+              optimizer { gd { type = gd, lr = 10, epochs = 900 }, adamw { type = adamw, weight-decay = 1 } }
+            }
+            """));
+
+    /** t_grok per run id; absent: the run did not grok. */
+    private static final Map<String, Integer> GROK = Map.of("r-adamw-a0.3-s1", 60, "r-adamw-a0.3-s2", 80,
+            "r-adamw-a0.6-s1", 30, "r-adamw-a0.6-s2", 50, "r-gd-a0.6-s1", 700);
+
+    private static SweepReport report() {
+        List<SweepReport.Row> rows = new ArrayList<>();
+        for (SweepSpec.Cell c : SWEEP.cells()) {
+            int tGrok = GROK.getOrDefault(c.runId(), -1);
+            double acc = tGrok > 0 ? 1.0 : 0.25;
+            int epochs = c.spec().epochs();
+            EpochMetrics last = new EpochMetrics(epochs, 0.001, 1.0, 0.5, acc, 1, 1, 0, 0);
+            RunSummary s = new RunSummary(c.runId(), c.spec(), RunStatus.COMPLETED, epochs, last, last, 20, tGrok, null,
+                    epochs, true, null);
+            rows.add(new SweepReport.Row(c, s, tGrok > 0 ? tGrok - 10 : -1));
+        }
+        return new SweepReport(SWEEP, rows);
+    }
+
+    @Test
+    void csvHasOneRowPerCellWithItsCoordinatesAndResults() {
+        List<String> lines = report().csv().lines().toList();
+        assertEquals(9, lines.size());
+        assertEquals("run_id,variant,optimizer,alpha,weight_decay,width,split_seed,init_seed,lr,epochs,status,epoch,"
+                + "t_fit,t_onset,t_grok,final_train_acc,final_test_acc,final_train_loss,final_test_loss", lines.get(0));
+        assertTrue(lines.contains("r-gd-a0.6-s1,gd,gd,0.6,0,8,1,1,10,900,completed,900,20,690,700,1,1,0.001,0.5"),
+                String.join("\n", lines));
+        assertTrue(lines.contains("r-gd-a0.3-s2,gd,gd,0.3,0,8,2,2,10,900,completed,900,20,,,1,0.25,0.001,0.5"),
+                String.join("\n", lines));
+    }
+
+    @Test
+    void markdownTablesPivotOverAlpha() {
+        String md = report().markdown();
+        assertTrue(md.contains("8 cells (optimizer × alpha × seed), 5 grokked."), md);
+        assertTrue(md.contains("| adamw wd=1 | 60 / 80 | 30 / 50 |"), md);
+        assertTrue(md.contains("| gd wd=0 | — / — | 700 / — |"), md);
+        assertTrue(md.contains("| gd wd=0 | 0.250 | 0.625 |"), "mean test accuracy over seeds\n" + md);
+    }
+
+    @Test
+    void grokPlotAveragesGrokkedSeedsAndMarksTheRestAtTheirLastEpoch() {
+        XYChart chart = report().grokPlot();
+        Map<String, XYSeries> series = chart.getSeriesMap();
+        XYSeries adamw = series.get("adamw wd=1: t_grok (mean of seeds that grokked)");
+        assertArrayEquals(new double[] {0.3, 0.6}, adamw.getXData(), 0);
+        assertArrayEquals(new double[] {70, 40}, adamw.getYData(), 1e-12);
+        assertFalse(series.containsKey("adamw wd=1: no grokking (at the last epoch)"));
+        XYSeries gd = series.get("gd wd=0: t_grok (mean of seeds that grokked)");
+        assertArrayEquals(new double[] {0.6}, gd.getXData(), 0);
+        assertArrayEquals(new double[] {700}, gd.getYData(), 0);
+        XYSeries gdMissed = series.get("gd wd=0: no grokking (at the last epoch)");
+        assertArrayEquals(new double[] {0.3, 0.3, 0.6}, gdMissed.getXData(), 0);
+        assertArrayEquals(new double[] {900, 900, 900}, gdMissed.getYData(), 0);
+        assertEquals(gd.getLineColor(), gdMissed.getMarkerColor(), "a group's line and crosses share a colour");
+    }
+}
