@@ -109,8 +109,11 @@ public final class OpenClBatch implements AutoCloseable {
             evalCapacity += pad(Math.max(0, classes * classes - train[r].size()));
         }
         this.trainCapacity = capacity;
-        this.k = kernel;
-        allocate(kernel, evalCapacity);
+        this.k = kernel != null ? kernel : tiled ? new TiledStepKernel() : new StepKernel();
+        if (tiled && !(k instanceof TiledStepKernel)) {
+            throw new IllegalArgumentException("tiled GEMMs need a TiledStepKernel");
+        }
+        allocate(k, evalCapacity);
         for (int r = 0; r < runs; r++) {
             writeWeights(r, members.get(r).initial());
             writeState(r, OptimizerState.zero(shape.w1Size(), shape.w2Size()));
@@ -127,7 +130,7 @@ public final class OpenClBatch implements AutoCloseable {
     }
 
     public static OpenClBatch open(OpenClSettings settings, OpenCLDevice device, List<Member> members) {
-        return new OpenClBatch(settings, device, members, new StepKernel());
+        return new OpenClBatch(settings, device, members, null);
     }
 
     /** With a given kernel object: tests pass a deliberately broken one. */
@@ -196,8 +199,9 @@ public final class OpenClBatch implements AutoCloseable {
                 launch2d("grad-w2", StepKernel.GRAD_W2_TILED, pad(width), runs * pad(classes));
                 launch2d("grad-z", StepKernel.GRAD_Z_TILED, pad(width), rowsPadded);
             } else {
-                launch("grad-w2", StepKernel.GRAD_W2, runs * classes * width);
-                launch("grad-z", StepKernel.GRAD_Z, rowsPadded * width);
+                int blocks = (classes + StepKernel.Q_BLOCK - 1) / StepKernel.Q_BLOCK;
+                launch("grad-w2", StepKernel.GRAD_W2, runs * blocks * width);
+                launch("grad-z", StepKernel.GRAD_Z, rowsPadded / StepKernel.ROW_BLOCK * width);
             }
         } else {
             // no rows at all: the gradient is zero; reduce still writes the empty stats
@@ -265,7 +269,8 @@ public final class OpenClBatch implements AutoCloseable {
         if (tiled) {
             launch2d("logits", StepKernel.LOGITS_TILED, pad(classes), rowsPadded);
         } else {
-            launch("logits", StepKernel.LOGITS, rowsPadded * classes);
+            launch("transpose-w2", StepKernel.TRANSPOSE_W2, runs * classes * width);
+            launch("logits", StepKernel.LOGITS, rowsPadded / StepKernel.ROW_BLOCK * classes);
         }
         k.residual = residual;
         launch("loss", StepKernel.LOSS, rowsPadded);
@@ -389,8 +394,11 @@ public final class OpenClBatch implements AutoCloseable {
         kernel.statLoss = new float[runs];
         kernel.statHits = new int[runs];
         kernel.normPart = new float[2 * runs * (inputs + classes)];
-        kernel.tileA = new float[tile * (tile + 1)];
-        kernel.tileB = new float[tile * (tile + 1)];
+        kernel.w2t = new float[runs * classes * width];
+        if (kernel instanceof TiledStepKernel t) {
+            t.tileA = new float[tile * (tile + 1)];
+            t.tileB = new float[tile * (tile + 1)];
+        }
         allocateSamples(kernel, evalCapacity);
     }
 
@@ -521,7 +529,7 @@ public final class OpenClBatch implements AutoCloseable {
     private void putAll() {
         k.put(k.w).put(k.g).put(k.m).put(k.v).put(k.hp).put(k.optKind).put(k.runInfo).put(k.csrStart)
                 .put(k.csrRows).put(k.tok1).put(k.tok2).put(k.label).put(k.run).put(k.z).put(k.out)
-                .put(k.rowLoss).put(k.rowHit).put(k.statLoss).put(k.statHits).put(k.normPart);
+                .put(k.rowLoss).put(k.rowHit).put(k.statLoss).put(k.statHits).put(k.normPart).put(k.w2t);
     }
 
     private void writeWeights(int r, Weights weights) {

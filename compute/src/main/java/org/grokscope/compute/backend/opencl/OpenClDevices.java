@@ -21,9 +21,12 @@ public final class OpenClDevices {
     /** Held so the level set on it is not lost when the logger is collected. */
     private static final Logger APARAPI_LOG = Logger.getLogger("com.aparapi");
 
-    static {
-        // Aparapi logs every fallback as a warning and then runs on; we fail instead, so its own
-        // warnings are noise unless asked for with -Dcom.aparapi.logLevel
+    /**
+     * Aparapi logs every fallback as a warning and then runs on; we fail instead, so its warnings
+     * are noise unless asked for with -Dcom.aparapi.logLevel. Called after Aparapi's own Config has
+     * set its level.
+     */
+    private static void quietAparapi() {
         if (System.getProperty("com.aparapi.logLevel") == null) {
             APARAPI_LOG.setLevel(Level.SEVERE);
         }
@@ -36,6 +39,7 @@ public final class OpenClDevices {
     public static List<OpenCLDevice> list() {
         try {
             List<OpenCLDevice> devices = OpenCLDevice.listDevices(null);
+            quietAparapi();
             return devices == null ? List.of() : new ArrayList<>(devices);
         } catch (RuntimeException | LinkageError e) {
             return List.of();

@@ -12,7 +12,7 @@ import org.grokscope.compute.task.Dataset;
  * batch and so needs a batch of one run; for larger batches the view serves evaluation,
  * checkpoints and restores of its run while the owner steps the batch.
  */
-final class OpenClEngine implements TrainingEngine {
+public final class OpenClEngine implements TrainingEngine {
     private final OpenClBatch batch;
     private final int run;
     private final boolean ownsBatch;
@@ -88,7 +88,7 @@ final class OpenClEngine implements TrainingEngine {
     }
 
     /** Which device each kernel ran on. */
-    String deviceReport() {
+    public String deviceReport() {
         return batch.deviceReport();
     }
 

@@ -10,8 +10,8 @@ import java.util.Locale;
  *                  case-insensitive part of a device name
  * @param gemm      GEMM kernels: {@code tiled} (local-memory tiles), {@code simple} (one work item
  *                  per output, no barriers) or {@code auto} (tiled on GPUs, simple elsewhere)
- * @param tile      edge of the square GEMM tiles; work groups of the tiled GEMMs are tile × tile,
- *                  and each run's rows are padded to a multiple of it
+ * @param tile      edge of the square GEMM tiles, a multiple of 4; work groups of the tiled GEMMs
+ *                  are tile × tile, and each run's rows are padded to a multiple of it
  * @param localSize work-group size of the one-dimensional kernels
  */
 public record OpenClSettings(String device, Gemm gemm, int tile, int localSize) {
@@ -25,8 +25,9 @@ public record OpenClSettings(String device, Gemm gemm, int tile, int localSize) 
         if (device == null || device.isBlank()) {
             throw new IllegalArgumentException("opencl.device must be auto or part of a device name");
         }
-        if (tile < 1 || tile > 64 || localSize < 1) {
-            throw new IllegalArgumentException("opencl.tile must be in [1, 64] and opencl.local-size positive");
+        if (tile < 4 || tile > 64 || tile % 4 != 0 || localSize < 1) {
+            throw new IllegalArgumentException("opencl.tile must be a multiple of 4 in [4, 64] (the simple GEMMs "
+                    + "take rows in fours) and opencl.local-size positive, got " + tile + " and " + localSize);
         }
     }
 

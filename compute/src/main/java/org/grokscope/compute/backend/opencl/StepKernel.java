@@ -20,6 +20,7 @@ import com.aparapi.Kernel;
  *     sample, the padded and the true row count of run r in phase 0 (train) or 1 (evaluation).</li>
  * <li>{@code z} (rows,N) holds φ(H) of the phase's rows, later G = φ'(H)⊙dZ in place; {@code out}
  *     (rows,P) the logits, later the residual dL/dout in place. Row index = s − {@link #base}.</li>
+ * <li>{@code w2t} (R,N,P): W2 transposed, refreshed before the simple logits GEMM.</li>
  * <li>{@code csrStart, csrRows}: for run r and embedding row j, the samples that gather row j,
  *     built on the host, so the W1 gradient is a race-free gather-sum instead of a scatter-add.</li>
  * </ul>
@@ -39,6 +40,13 @@ class StepKernel extends Kernel {
     static final int SCATTER_W1 = 9;
     static final int UPDATE = 10;
     static final int NORMS = 11;
+    static final int TRANSPOSE_W2 = 12;
+
+    /** Rows per work item of the simple logits and dZ GEMMs; the tile must be a multiple of it. */
+    static final int ROW_BLOCK = 4;
+
+    /** Classes per work item of the simple dW2 GEMM. */
+    static final int Q_BLOCK = 8;
 
     /** Activation codes, in the order of {@link org.grokscope.protocol.Activation}'s kernels. */
     static final int ACT_QUAD = 0;
@@ -107,25 +115,23 @@ class StepKernel extends Kernel {
     float[] statLoss;
     int[] statHits;
     float[] normPart;
-
-    // tile × (tile + 1): the extra column keeps the transposed reads off one memory bank
-    @Local float[] tileA;
-    @Local float[] tileB;
+    float[] w2t;
 
     StepKernel() {
     }
 
     @Override
     public void run() {
-        int i = getGlobalId(0);
+        simpleStages(getGlobalId(0));
+    }
+
+    /** The stages without local memory or barriers. */
+    protected void simpleStages(int i) {
         if (mode == GATHER) {
             gather(i);
         }
         if (mode == LOGITS) {
             logits(i);
-        }
-        if (mode == LOGITS_TILED) {
-            logitsTiled();
         }
         if (mode == LOSS) {
             loss(i);
@@ -136,14 +142,8 @@ class StepKernel extends Kernel {
         if (mode == GRAD_W2) {
             gradW2(i);
         }
-        if (mode == GRAD_W2_TILED) {
-            gradW2Tiled();
-        }
         if (mode == GRAD_Z) {
             gradZ(i);
-        }
-        if (mode == GRAD_Z_TILED) {
-            gradZTiled();
         }
         if (mode == SCATTER_W1) {
             scatterW1(i);
@@ -153,6 +153,9 @@ class StepKernel extends Kernel {
         }
         if (mode == NORMS) {
             norms(i);
+        }
+        if (mode == TRANSPOSE_W2) {
+            transposeW2(i);
         }
     }
 
@@ -165,56 +168,51 @@ class StepKernel extends Kernel {
         }
     }
 
-    private float hidden(int s, int k) {
+    protected float hidden(int s, int k) {
         int r = run[s];
         return w[(r * inputs + tok1[s]) * width + k] + w[(r * inputs + tok2[s]) * width + k];
     }
 
-    // z is (rows,N), w2 of run r is (P,N), out is (rows,P): out = s·Z·W2ᵀ
-    private void logits(int i) {
+    // w2 of run r is (P,N), w2t of run r is (N,P): the simple logits then read W2 along q, the
+    // index that neighbouring work items differ in, which CPU devices vectorise
+    private void transposeW2(int i) {
         if (i < count) {
-            int row = i / classes;
-            int q = i - row * classes;
-            int r = run[base + row];
-            int zo = row * width;
-            int wo = w2Base + (r * classes + q) * width;
-            float acc = 0.0f;
-            for (int k = 0; k < width; k++) {
-                acc += z[zo + k] * w[wo + k];
-            }
-            out[i] = scale * acc;
+            int per = width * classes;
+            int r = i / per;
+            int rem = i - r * per;
+            int k = rem / classes;
+            int q = rem - k * classes;
+            w2t[i] = w[w2Base + (r * classes + q) * width + k];
         }
     }
 
-    // the same, tiled: a work group is a tile×tile block of out; dim 0 walks q, dim 1 rows
-    private void logitsTiled() {
-        int lx = getLocalId(0);
-        int ly = getLocalId(1);
-        int q0 = getGroupId(0) * tile;
-        int row0 = getGroupId(1) * tile;
-        int r = run[base + row0];
-        int stride = tile + 1;
-        float acc = 0.0f;
-        for (int k0 = 0; k0 < width; k0 += tile) {
-            int k = k0 + lx;
-            float a = 0.0f;
-            float b = 0.0f;
-            if (k < width) {
-                a = z[(row0 + ly) * width + k];
-                if (q0 + ly < classes) {
-                    b = w[w2Base + (r * classes + q0 + ly) * width + k];
-                }
+    // z is (rows,N), w2t of run r is (N,P), out is (rows,P): out = s·Z·W2ᵀ. A work item owns four
+    // rows at one q (row blocks never straddle runs: run blocks are padded to the tile, a multiple
+    // of four), so each W2 element read serves four outputs.
+    private void logits(int i) {
+        if (i < count) {
+            int rb = i / classes;
+            int q = i - rb * classes;
+            int row0 = rb * ROW_BLOCK;
+            int r = run[base + row0];
+            int z0 = row0 * width;
+            int wo = r * width * classes + q;
+            float a0 = 0.0f;
+            float a1 = 0.0f;
+            float a2 = 0.0f;
+            float a3 = 0.0f;
+            for (int k = 0; k < width; k++) {
+                float wv = w2t[wo + k * classes];
+                a0 += z[z0 + k] * wv;
+                a1 += z[z0 + width + k] * wv;
+                a2 += z[z0 + 2 * width + k] * wv;
+                a3 += z[z0 + 3 * width + k] * wv;
             }
-            tileA[ly * stride + lx] = a;
-            tileB[ly * stride + lx] = b;
-            localBarrier();
-            for (int t = 0; t < tile; t++) {
-                acc += tileA[ly * stride + t] * tileB[lx * stride + t];
-            }
-            localBarrier();
-        }
-        if (q0 + lx < classes) {
-            out[(row0 + ly) * classes + q0 + lx] = scale * acc;
+            int o = row0 * classes + q;
+            out[o] = scale * a0;
+            out[o + classes] = scale * a1;
+            out[o + 2 * classes] = scale * a2;
+            out[o + 3 * classes] = scale * a3;
         }
     }
 
@@ -296,110 +294,101 @@ class StepKernel extends Kernel {
         }
     }
 
-    // residual (rows,P) and z (rows,N) of run r's block: gW2[r] (P,N) = s·Rᵀ·Z
+    // residual (rows,P) and z (rows,N) of run r's block: gW2[r] (P,N) = s·Rᵀ·Z. A work item owns
+    // eight classes q0..q0+7 at one k, so each z element read serves eight outputs (Z is far larger
+    // than a CPU cache); indices past p are clamped for the reads and not written.
     private void gradW2(int i) {
         if (i < count) {
-            int per = classes * width;
+            int blocks = (classes + Q_BLOCK - 1) / Q_BLOCK;
+            int per = blocks * width;
             int r = i / per;
             int rem = i - r * per;
-            int q = rem / width;
-            int k = rem - q * width;
+            int qb = rem / width;
+            int k = rem - qb * width;
+            int q0 = qb * Q_BLOCK;
+            int last = classes - 1;
+            int c1 = min(q0 + 1, last);
+            int c2 = min(q0 + 2, last);
+            int c3 = min(q0 + 3, last);
+            int c4 = min(q0 + 4, last);
+            int c5 = min(q0 + 5, last);
+            int c6 = min(q0 + 6, last);
+            int c7 = min(q0 + 7, last);
             int from = runInfo[r * 6 + phase * 3] - base;
             int padded = runInfo[r * 6 + phase * 3 + 1];
-            float acc = 0.0f;
+            float a0 = 0.0f;
+            float a1 = 0.0f;
+            float a2 = 0.0f;
+            float a3 = 0.0f;
+            float a4 = 0.0f;
+            float a5 = 0.0f;
+            float a6 = 0.0f;
+            float a7 = 0.0f;
             for (int t = from; t < from + padded; t++) {
-                acc += out[t * classes + q] * z[t * width + k];
+                float zt = z[t * width + k];
+                int o = t * classes;
+                a0 += out[o + q0] * zt;
+                a1 += out[o + c1] * zt;
+                a2 += out[o + c2] * zt;
+                a3 += out[o + c3] * zt;
+                a4 += out[o + c4] * zt;
+                a5 += out[o + c5] * zt;
+                a6 += out[o + c6] * zt;
+                a7 += out[o + c7] * zt;
             }
-            g[w2Base + i] = scale * acc;
+            int g0 = w2Base + (r * classes + q0) * width + k;
+            g[g0] = scale * a0;
+            if (q0 + 1 < classes) {
+                g[g0 + width] = scale * a1;
+            }
+            if (q0 + 2 < classes) {
+                g[g0 + 2 * width] = scale * a2;
+            }
+            if (q0 + 3 < classes) {
+                g[g0 + 3 * width] = scale * a3;
+            }
+            if (q0 + 4 < classes) {
+                g[g0 + 4 * width] = scale * a4;
+            }
+            if (q0 + 5 < classes) {
+                g[g0 + 5 * width] = scale * a5;
+            }
+            if (q0 + 6 < classes) {
+                g[g0 + 6 * width] = scale * a6;
+            }
+            if (q0 + 7 < classes) {
+                g[g0 + 7 * width] = scale * a7;
+            }
         }
     }
 
-    // the same, tiled: dim 0 walks k, dim 1 walks (run, q) with q padded to the tile
-    private void gradW2Tiled() {
-        int lx = getLocalId(0);
-        int ly = getLocalId(1);
-        int k0 = getGroupId(0) * tile;
-        int paddedClasses = ((classes + tile - 1) / tile) * tile;
-        int gy0 = getGroupId(1) * tile;
-        int r = gy0 / paddedClasses;
-        int q0 = gy0 - r * paddedClasses;
-        int from = runInfo[r * 6 + phase * 3] - base;
-        int padded = runInfo[r * 6 + phase * 3 + 1];
-        int stride = tile + 1;
-        float acc = 0.0f;
-        for (int t0 = from; t0 < from + padded; t0 += tile) {
-            // A[q][t] = residual[t0 + t, q0 + q], B[t][k] = z[t0 + t, k0 + k]
-            float a = 0.0f;
-            float b = 0.0f;
-            if (q0 + ly < classes) {
-                a = out[(t0 + lx) * classes + q0 + ly];
-            }
-            if (k0 + lx < width) {
-                b = z[(t0 + ly) * width + k0 + lx];
-            }
-            tileA[ly * stride + lx] = a;
-            tileB[ly * stride + lx] = b;
-            localBarrier();
-            for (int t = 0; t < tile; t++) {
-                acc += tileA[ly * stride + t] * tileB[t * stride + lx];
-            }
-            localBarrier();
-        }
-        if (q0 + ly < classes && k0 + lx < width) {
-            g[w2Base + (r * classes + q0 + ly) * width + k0 + lx] = scale * acc;
-        }
-    }
-
-    // residual (rows,P), w2 of run r (P,N): z[row,k] = φ'(H[row,k]) · s·(R·W2)[row,k], H re-gathered
+    // residual (rows,P), w2 of run r (P,N): z[row,k] = φ'(H[row,k]) · s·(R·W2)[row,k], H re-gathered.
+    // A work item owns four rows at one k, as in the logits.
     private void gradZ(int i) {
         if (i < count) {
-            int row = i / width;
-            int k = i - row * width;
-            int s = base + row;
-            int r = run[s];
-            int o = row * classes;
+            int rb = i / width;
+            int k = i - rb * width;
+            int row0 = rb * ROW_BLOCK;
+            int s0 = base + row0;
+            int r = run[s0];
+            int o = row0 * classes;
             int wo = w2Base + r * classes * width + k;
-            float acc = 0.0f;
+            float a0 = 0.0f;
+            float a1 = 0.0f;
+            float a2 = 0.0f;
+            float a3 = 0.0f;
             for (int q = 0; q < classes; q++) {
-                acc += out[o + q] * w[wo + q * width];
+                float wv = w[wo + q * width];
+                a0 += out[o + q] * wv;
+                a1 += out[o + classes + q] * wv;
+                a2 += out[o + 2 * classes + q] * wv;
+                a3 += out[o + 3 * classes + q] * wv;
             }
-            z[i] = dphi(hidden(s, k)) * scale * acc;
-        }
-    }
-
-    // the same, tiled: dim 0 walks k, dim 1 rows
-    private void gradZTiled() {
-        int lx = getLocalId(0);
-        int ly = getLocalId(1);
-        int k0 = getGroupId(0) * tile;
-        int row0 = getGroupId(1) * tile;
-        int r = run[base + row0];
-        int stride = tile + 1;
-        float acc = 0.0f;
-        for (int q0 = 0; q0 < classes; q0 += tile) {
-            // A[row][q] = residual[row0 + row, q0 + q], B[q][k] = w2[r, q0 + q, k0 + k]
-            float a = 0.0f;
-            float b = 0.0f;
-            if (q0 + lx < classes) {
-                a = out[(row0 + ly) * classes + q0 + lx];
-            }
-            if (q0 + ly < classes) {
-                if (k0 + lx < width) {
-                    b = w[w2Base + (r * classes + q0 + ly) * width + k0 + lx];
-                }
-            }
-            tileA[ly * stride + lx] = a;
-            tileB[ly * stride + lx] = b;
-            localBarrier();
-            for (int t = 0; t < tile; t++) {
-                acc += tileA[ly * stride + t] * tileB[t * stride + lx];
-            }
-            localBarrier();
-        }
-        int k = k0 + lx;
-        if (k < width) {
-            int row = row0 + ly;
-            z[row * width + k] = dphi(hidden(base + row, k)) * scale * acc;
+            int zo = row0 * width + k;
+            z[zo] = dphi(hidden(s0, k)) * scale * a0;
+            z[zo + width] = dphi(hidden(s0 + 1, k)) * scale * a1;
+            z[zo + 2 * width] = dphi(hidden(s0 + 2, k)) * scale * a2;
+            z[zo + 3 * width] = dphi(hidden(s0 + 3, k)) * scale * a3;
         }
     }
 
@@ -473,7 +462,7 @@ class StepKernel extends Kernel {
         return r;
     }
 
-    private float tanhf(float x) {
+    protected float tanhf(float x) {
         // 1 − 2/(e^{2x}+1) saturates to ±1 instead of overflowing to NaN
         return 1.0f - 2.0f / (exp(2.0f * x) + 1.0f);
     }
@@ -494,7 +483,7 @@ class StepKernel extends Kernel {
         return r;
     }
 
-    private float dphi(float h) {
+    protected float dphi(float h) {
         float r = 1.0f;
         if (activation == ACT_QUAD) {
             r = 2.0f * h;

@@ -114,7 +114,16 @@ class StepKernelTwinTest {
             if (b.tiled()) {
                 b.launchStage2d("logits", StepKernel.LOGITS_TILED, b.padded(P), rows);
             } else {
-                b.launchStage("logits", StepKernel.LOGITS, rows * P);
+                b.launchStage("transpose-w2", StepKernel.TRANSPOSE_W2, runs * P * n);
+                k.get(k.w2t);
+                for (int r = 0; r < runs; r++) {
+                    for (int q = 0; q < P; q++) {
+                        for (int c = 0; c < n; c++) {
+                            assertEquals(w[r].w2()[q * n + c], k.w2t[(r * n + c) * P + q], "W2 transposed");
+                        }
+                    }
+                }
+                b.launchStage("logits", StepKernel.LOGITS, rows / StepKernel.ROW_BLOCK * P);
             }
             k.get(k.out);
             float[] logits = Arrays.copyOf(k.out, rows * P);
@@ -173,7 +182,7 @@ class StepKernelTwinTest {
             if (b.tiled()) {
                 b.launchStage2d("grad-w2", StepKernel.GRAD_W2_TILED, b.padded(n), runs * b.padded(P));
             } else {
-                b.launchStage("grad-w2", StepKernel.GRAD_W2, runs * P * n);
+                b.launchStage("grad-w2", StepKernel.GRAD_W2, runs * ((P + StepKernel.Q_BLOCK - 1) / StepKernel.Q_BLOCK) * n);
             }
             k.get(k.g);
             for (int r = 0; r < runs; r++) {
@@ -190,7 +199,7 @@ class StepKernelTwinTest {
             if (b.tiled()) {
                 b.launchStage2d("grad-z", StepKernel.GRAD_Z_TILED, b.padded(n), rows);
             } else {
-                b.launchStage("grad-z", StepKernel.GRAD_Z, rows * n);
+                b.launchStage("grad-z", StepKernel.GRAD_Z, rows / StepKernel.ROW_BLOCK * n);
             }
             k.get(k.z);
             float[] gz = Arrays.copyOf(k.z, rows * n);
