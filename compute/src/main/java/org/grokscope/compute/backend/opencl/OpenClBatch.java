@@ -192,7 +192,6 @@ public final class OpenClBatch implements AutoCloseable {
         int rowsPadded = trainRowsPadded;
         k.phase = 0;
         k.base = 0;
-        k.rows = rowsPadded;
         if (rowsPadded > 0) {
             forward(rowsPadded, 1);
             if (tiled) {
@@ -203,16 +202,15 @@ public final class OpenClBatch implements AutoCloseable {
                 launch("grad-w2", StepKernel.GRAD_W2, runs * blocks * width);
                 launch("grad-z", StepKernel.GRAD_Z, rowsPadded / StepKernel.ROW_BLOCK * width);
             }
+            launch("scatter-w1", StepKernel.SCATTER_W1, runs * inputs * width);
+            hostGradsFresh = false;
         } else {
-            // no rows at all: the gradient is zero; reduce still writes the empty stats
+            // no rows in any run: zero gradients; reduce still writes the empty stats
             launch("reduce", StepKernel.REDUCE, runs);
-        }
-        launch("scatter-w1", StepKernel.SCATTER_W1, runs * inputs * width);
-        if (rowsPadded == 0) {
-            Arrays.fill(k.g, runs * inputs * width, k.g.length, 0.0f);
+            Arrays.fill(k.g, 0.0f);
             k.put(k.g);
+            hostGradsFresh = true;
         }
-        hostGradsFresh = false;
         return stats(0);
     }
 
@@ -254,7 +252,6 @@ public final class OpenClBatch implements AutoCloseable {
         }
         k.phase = 1;
         k.base = trainCapacity;
-        k.rows = evalRowsPadded;
         if (evalRowsPadded > 0) {
             forward(evalRowsPadded, 0);
         } else {

@@ -91,7 +91,6 @@ class StepKernel extends Kernel {
     int mode;
     int phase;
     int base;
-    int rows;
     int count;
     int residual;
 

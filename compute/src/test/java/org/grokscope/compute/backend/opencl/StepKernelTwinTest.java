@@ -95,7 +95,6 @@ class StepKernelTwinTest {
             int rows = b.trainRowsPadded();
             k.phase = 0;
             k.base = 0;
-            k.rows = rows;
 
             // gather + φ: z (rows,N)
             b.launchStage("gather", StepKernel.GATHER, rows * n);
