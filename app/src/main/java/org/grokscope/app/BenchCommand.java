@@ -4,11 +4,23 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.grokscope.compute.ComputeSettings;
+import org.grokscope.compute.backend.Backends;
+import org.grokscope.compute.backend.BatchStats;
 import org.grokscope.compute.backend.Blas;
+import org.grokscope.compute.backend.opencl.OpenClBackend;
+import org.grokscope.compute.backend.opencl.OpenClBatch;
+import org.grokscope.compute.backend.opencl.OpenClEngine;
+import org.grokscope.compute.model.ModelShape;
+import org.grokscope.compute.model.Weights;
+import org.grokscope.compute.optim.Optimizer;
+import org.grokscope.compute.task.Dataset;
+import org.grokscope.compute.task.Split;
+import org.grokscope.compute.task.Tasks;
 import org.grokscope.compute.train.TrainingRun;
 import org.grokscope.protocol.BackendKind;
 import org.grokscope.protocol.RunSpec;
@@ -22,6 +34,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code grokscope bench}: epochs per second of the training step (forward, backward, update; no
  * evaluation, no I/O) for each backend on one spec, measured in one process so the ratios hold.
+ * With {@code --batch R1,R2,..} it times the OpenCL backend stepping R runs per launch instead and
+ * prints the aggregate run-epochs per second for each R.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure epochs/s of the training step per backend.")
@@ -36,8 +50,14 @@ public final class BenchCommand implements Callable<Integer> {
     private SpecOptions specOptions;
 
     @Option(names = "--backends", split = ",", defaultValue = "cpu,naive",
-            description = "backends to measure (default: ${DEFAULT-VALUE})")
+            description = "backends to measure: cpu, opencl, naive, auto (default: ${DEFAULT-VALUE}); "
+                    + "--backend X (the spec field) measures X alone")
     private List<String> backends;
+
+    @Option(names = "--batch", split = ",", paramLabel = "R",
+            description = "OpenCL only: step R runs of the spec (init seeds seed..seed+R-1) per launch, for each R "
+                    + "given, and print aggregate run-epochs/s, e.g. --batch 1,8,64")
+    private List<Integer> batchSizes;
 
     @Option(names = "--timed-epochs", paramLabel = "K", description = "timed epochs per backend (naive: bench.naive-epochs)")
     private Integer epochs;
@@ -61,8 +81,13 @@ public final class BenchCommand implements Callable<Integer> {
         if (journal) {
             return JournalBench.run(command.commandLine().getOut(), spec, specFile, config, compute);
         }
-        List<BackendKind> kinds = backends.stream().map(b -> BackendKind.parse("--backends", b.strip())).toList();
+        // --backend is the spec's field: given on the command line it names the one backend to measure
+        List<BackendKind> kinds = specOptions.backend != null ? List.of(spec.backend())
+                : backends.stream().map(b -> BackendKind.parse("--backends", b.strip())).toList();
         PrintWriter out = command.commandLine().getOut();
+        if (batchSizes != null) {
+            return batched(out, spec, app, compute, kinds);
+        }
         out.printf(Locale.ROOT, "grokscope bench %s, code %s%n", specFile == null ? "(defaults)" : specFile,
                 CodeVersion.get());
         out.printf(Locale.ROOT, "task %s p=%d alpha=%s N=%d %s %s, %s%n", spec.task(), spec.p(), spec.alpha(),
@@ -78,10 +103,12 @@ public final class BenchCommand implements Callable<Integer> {
         StringBuilder ratios = new StringBuilder();
         for (BackendKind kind : kinds) {
             boolean naive = kind == BackendKind.NAIVE;
-            int timed = naive ? app.benchNaiveEpochs() : (epochs != null ? epochs : app.benchEpochs());
-            int warmup = naive ? 1 : app.benchWarmup();
             RunSpec s = spec.withBackend(kind);
             try (TrainingRun run = TrainingRun.create(s, compute)) {
+                boolean opencl = run.backend().name().equals(BackendKind.OPENCL.specName());
+                int timed = naive ? app.benchNaiveEpochs()
+                        : epochs != null ? epochs : opencl ? app.benchOpenClEpochs() : app.benchEpochs();
+                int warmup = naive ? 1 : opencl ? app.benchOpenClWarmup() : app.benchWarmup();
                 int batch = run.split().train().size();
                 for (int i = 0; i < warmup; i++) {
                     run.engine().step(null);
@@ -105,6 +132,9 @@ public final class BenchCommand implements Callable<Integer> {
                 double gflops = 3.0 * 2.0 * spec.p() * spec.width() * batch * rate / 1e9;
                 out.printf(Locale.ROOT, "| %s | %s | %d | %.1f (%.1f–%.1f) | %.2f | %.1f |%n", kind.specName(),
                         run.backend().device(), timed, rate, sorted[0], sorted[blocks - 1], 1000.0 / rate, gflops);
+                if (run.engine() instanceof OpenClEngine cl) {
+                    out.println("|  | " + cl.deviceReport() + " |  |  |  |  |");
+                }
                 out.flush();
                 if (Double.isNaN(first)) {
                     first = rate;
@@ -117,6 +147,74 @@ public final class BenchCommand implements Callable<Integer> {
         if (ratios.length() > 0) {
             out.println();
             out.println("speed ratios (same run, same machine): " + ratios.toString().strip());
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** R runs of the spec per launch on the OpenCL backend, for each requested R. */
+    private int batched(PrintWriter out, RunSpec spec, AppSettings app, ComputeSettings compute, List<BackendKind> kinds) {
+        if (!kinds.equals(List.of(BackendKind.OPENCL))) {
+            throw new SpecException("--batch", "batched runs are an OpenCL feature: use it with --backend opencl, got "
+                    + kinds.stream().map(BackendKind::specName).toList());
+        }
+        for (int r : batchSizes) {
+            if (r < 1) {
+                throw new SpecException("--batch", "batch sizes must be at least 1, got " + r);
+            }
+        }
+        OpenClBackend backend = (OpenClBackend) Backends.create(BackendKind.OPENCL, compute);
+        ModelShape shape = ModelShape.of(spec);
+        Split split = Split.of(Dataset.of(Tasks.parse(spec.task(), spec.p())), spec.alpha(), spec.splitSeed());
+        int batch = split.train().size();
+        out.printf(Locale.ROOT, "grokscope bench --batch %s, code %s%n", specFile == null ? "(defaults)" : specFile,
+                CodeVersion.get());
+        out.printf(Locale.ROOT, "task %s p=%d alpha=%s N=%d %s %s, %s; R runs with init seeds %d..%d+R-1, full batch%n",
+                spec.task(), spec.p(), spec.alpha(), spec.width(), spec.activation().specName(),
+                spec.loss().specName(), spec.optimizer().kind().specName(), spec.initSeed(), spec.initSeed());
+        out.println("device: " + backend.device());
+        out.println();
+        out.println("| runs R | steps timed | aggregate run-epochs/s | epochs/s per run | ms per step of R runs | GEMM GFLOP/s |");
+        out.println("|---|---|---|---|---|---|");
+        out.flush();
+        double single = Double.NaN;
+        StringBuilder ratios = new StringBuilder();
+        String report = "";
+        for (int r : batchSizes) {
+            List<OpenClBatch.Member> members = new ArrayList<>();
+            for (int i = 0; i < r; i++) {
+                members.add(new OpenClBatch.Member(Weights.init(shape, spec.initSeed() + i),
+                        new Optimizer(spec.optimizer()), split.train()));
+            }
+            int steps = epochs != null ? epochs : Math.max(1, app.benchBatchRunEpochs() / r);
+            try (OpenClBatch b = backend.openBatch(members)) {
+                BatchStats[] warm = b.step();
+                if (!warm[0].finite()) {
+                    out.println("warning: the first step gave a non-finite loss");
+                }
+                long t0 = System.nanoTime();
+                for (int i = 0; i < steps; i++) {
+                    b.step();
+                }
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                double aggregate = (double) r * steps / seconds;
+                double gflops = 3.0 * 2.0 * spec.p() * spec.width() * batch * aggregate / 1e9;
+                out.printf(Locale.ROOT, "| %d | %d | %.2f | %.3f | %.1f | %.1f |%n", r, steps, aggregate, aggregate / r,
+                        1000.0 * seconds / steps, gflops);
+                out.flush();
+                report = b.deviceReport();
+                if (Double.isNaN(single)) {
+                    single = aggregate;
+                } else {
+                    ratios.append(String.format(Locale.ROOT, "R=%d/R=%d = %.2fx  ", r, batchSizes.get(0),
+                            aggregate / single));
+                }
+            }
+        }
+        out.println();
+        out.println("kernels: " + report);
+        if (ratios.length() > 0) {
+            out.println("aggregate speed-up over the first R (same device, same process): " + ratios.toString().strip());
         }
         out.flush();
         return 0;

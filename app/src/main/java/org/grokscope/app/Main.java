@@ -43,6 +43,11 @@ public final class Main implements Runnable {
                 err.flush();
                 return USER_ERROR;
             }
+            if (ex instanceof org.grokscope.compute.backend.opencl.OpenClException) {
+                err.println("error: " + oneLine(ex.getMessage()));
+                err.flush();
+                return FAILURE;
+            }
             if (ex instanceof org.grokscope.actors.RunSystem.JournalException) {
                 err.println("error: " + oneLine(ex.getMessage()));
                 err.flush();

@@ -2,6 +2,7 @@ package org.grokscope.compute;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import org.grokscope.compute.backend.opencl.OpenClSettings;
 
 /**
  * Tuning of the compute backends, read from {@code grokscope.compute} ({@code reference.conf}).
@@ -9,12 +10,21 @@ import com.typesafe.config.ConfigFactory;
  * @param threads  worker threads of the CPU backend (resolved: never 0)
  * @param lanes    gradient accumulators the batch is split over; fixes the summation order
  * @param tileRows rows per tile of the fused CPU step
+ * @param opencl   settings of the OpenCL backend
  */
-public record ComputeSettings(int threads, int lanes, int tileRows) {
+public record ComputeSettings(int threads, int lanes, int tileRows, OpenClSettings opencl) {
     public ComputeSettings {
         if (threads < 1 || lanes < 1 || tileRows < 1) {
             throw new IllegalArgumentException("threads, lanes and tile-rows must be positive");
         }
+        if (opencl == null) {
+            throw new IllegalArgumentException("opencl settings must not be null");
+        }
+    }
+
+    /** CPU settings with the OpenCL defaults of {@code reference.conf}. */
+    public ComputeSettings(int threads, int lanes, int tileRows) {
+        this(threads, lanes, tileRows, OpenClSettings.create(ConfigFactory.load()));
     }
 
     public static ComputeSettings create(Config config) {
@@ -23,7 +33,8 @@ public record ComputeSettings(int threads, int lanes, int tileRows) {
         if (threads <= 0) {
             threads = Runtime.getRuntime().availableProcessors();
         }
-        return new ComputeSettings(threads, c.getInt("cpu.lanes"), c.getInt("cpu.tile-rows"));
+        return new ComputeSettings(threads, c.getInt("cpu.lanes"), c.getInt("cpu.tile-rows"),
+                OpenClSettings.create(config));
     }
 
     public static ComputeSettings defaults() {
@@ -31,6 +42,10 @@ public record ComputeSettings(int threads, int lanes, int tileRows) {
     }
 
     public ComputeSettings withThreads(int newThreads) {
-        return new ComputeSettings(newThreads, lanes, tileRows);
+        return new ComputeSettings(newThreads, lanes, tileRows, opencl);
+    }
+
+    public ComputeSettings withOpenCl(OpenClSettings newOpencl) {
+        return new ComputeSettings(threads, lanes, tileRows, newOpencl);
     }
 }

@@ -2,11 +2,11 @@ package org.grokscope.protocol;
 
 /**
  * Which compute backend steps a run: {@code cpu} is OpenBLAS plus fused Java loops, {@code naive}
- * the plain-loop twin used as the reference in tests and benchmarks, {@code auto} the fastest one
- * available on this machine.
+ * the plain-loop twin used as the reference in tests and benchmarks, {@code opencl} Aparapi kernels
+ * on an OpenCL device, {@code auto} an OpenCL GPU when there is one, else {@code cpu}.
  */
 public enum BackendKind {
-    AUTO("auto"), CPU("cpu"), NAIVE("naive");
+    AUTO("auto"), CPU("cpu"), NAIVE("naive"), OPENCL("opencl");
 
     private final String specName;
 

@@ -1,9 +1,15 @@
 package org.grokscope.compute.backend;
 
 import org.grokscope.compute.ComputeSettings;
+import org.grokscope.compute.backend.opencl.OpenClBackend;
+import org.grokscope.compute.backend.opencl.OpenClDevices;
 import org.grokscope.protocol.BackendKind;
 
-/** Resolves a spec's backend choice to an implementation available on this machine. */
+/**
+ * Resolves a spec's backend choice to an implementation available on this machine: {@code auto}
+ * takes an OpenCL GPU when there is one, else the CPU backend; {@code opencl} fails when no OpenCL
+ * device is present rather than running somewhere else.
+ */
 public final class Backends {
     private Backends() {
     }
@@ -13,8 +19,11 @@ public final class Backends {
             case NAIVE:
                 return new NaiveBackend();
             case AUTO:
+                return OpenClDevices.hasGpu() ? new OpenClBackend(settings.opencl()) : new CpuBackend(settings);
             case CPU:
                 return new CpuBackend(settings);
+            case OPENCL:
+                return new OpenClBackend(settings.opencl());
             default:
                 throw new IllegalArgumentException("no backend for " + kind);
         }

@@ -1,0 +1,261 @@
+package org.grokscope.compute.backend.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.aparapi.device.OpenCLDevice;
+import java.util.ArrayList;
+import java.util.List;
+import org.grokscope.compute.ComputeSettings;
+import org.grokscope.compute.backend.Backend;
+import org.grokscope.compute.backend.Backends;
+import org.grokscope.compute.backend.BatchStats;
+import org.grokscope.compute.backend.NaiveBackend;
+import org.grokscope.compute.backend.TrainingEngine;
+import org.grokscope.compute.model.ModelShape;
+import org.grokscope.compute.model.Weights;
+import org.grokscope.compute.optim.Optimizer;
+import org.grokscope.compute.optim.OptimizerState;
+import org.grokscope.compute.rng.SplitMix64;
+import org.grokscope.compute.task.Dataset;
+import org.grokscope.compute.task.Split;
+import org.grokscope.compute.task.Tasks;
+import org.grokscope.protocol.Activation;
+import org.grokscope.protocol.BackendKind;
+import org.grokscope.protocol.LossKind;
+import org.grokscope.protocol.OptimizerKind;
+import org.grokscope.protocol.OptimizerSpec;
+import org.grokscope.protocol.Parametrization;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The OpenCL engine and batch as a whole: gradients and evaluation against the naive double
+ * backend, a batch of R runs against the same runs one by one, restore, backend selection, and
+ * the loud failure when a kernel cannot run as OpenCL.
+ */
+class OpenClBackendTest {
+    /** Same bounds and reasoning as CpuBackendTwinTest: float32 against double, norm-wise. */
+    private static final double GRAD_REL = 1e-4;
+    private static final double LOSS_REL = 1e-5;
+    private static final OptimizerSpec ADAMW =
+            new OptimizerSpec(OptimizerKind.ADAMW, 0.01, 0.0, false, 1.0, 0.9, 0.98, 1e-8);
+
+    private static OpenClSettings settings(OpenClSettings.Gemm gemm) {
+        return new OpenClSettings("auto", gemm, 8, 32);
+    }
+
+    @Test
+    void engineMatchesTheNaiveTwinOnFullBatchSubsetsAndTheTestSet() {
+        OpenCLDevice device = OpenClTests.device();
+        int p = 17;
+        ModelShape shape = new ModelShape(p, 24, Activation.GELU, Parametrization.STANDARD, LossKind.CSE);
+        Split split = Split.of(Dataset.of(Tasks.parse("add", p)), 0.5, 4);
+        Weights init = Weights.init(shape, 9);
+        Optimizer opt = new Optimizer(ADAMW);
+        for (OpenClSettings.Gemm gemm : new OpenClSettings.Gemm[] {OpenClSettings.Gemm.SIMPLE, OpenClSettings.Gemm.TILED}) {
+            OpenClBatch batch = OpenClBatch.open(settings(gemm), device,
+                    List.of(new OpenClBatch.Member(init, opt, split.train())));
+            try (TrainingEngine naive = new NaiveBackend().open(init, opt, split.train());
+                 TrainingEngine cl = new OpenClEngine(batch, 0, true)) {
+                assertStatsClose(gemm + " full batch", naive.computeGradients(null), cl.computeGradients(null));
+                assertGradientsClose(gemm + " full batch", naive, cl);
+                SplitMix64 rng = new SplitMix64(p);
+                int[] rows = new int[37];
+                for (int i = 0; i < rows.length; i++) {
+                    rows[i] = rng.nextInt(split.train().size());
+                }
+                rows[5] = rows[11];
+                assertStatsClose(gemm + " subset", naive.computeGradients(rows), cl.computeGradients(rows));
+                assertGradientsClose(gemm + " subset", naive, cl);
+                assertStatsClose(gemm + " full batch again", naive.computeGradients(null), cl.computeGradients(null));
+                assertGradientsClose(gemm + " full batch again", naive, cl);
+                assertStatsClose(gemm + " test set", naive.evaluate(split.test()), cl.evaluate(split.test()));
+                // a larger evaluation set than the buffers were made for: they grow
+                Dataset all = Dataset.of(Tasks.parse("add", p));
+                assertStatsClose(gemm + " all pairs", naive.evaluate(all), cl.evaluate(all));
+                assertStatsClose(gemm + " test set again", naive.evaluate(split.test()), cl.evaluate(split.test()));
+                // gradients survive evaluation
+                assertGradientsClose(gemm + " after evaluation", naive, cl);
+                double[] norms = cl.norms();
+                assertEquals(norm(cl.gradW1t()), norms[2], 1e-6 * norms[2]);
+                assertEquals(norm(cl.weights().w2()), norms[1], 1e-6 * norms[1]);
+            }
+        }
+    }
+
+    /** Runs that differ in α, seeds, learning rate, weight decay and optimizer, alone and batched. */
+    @Test
+    void aBatchStepsEachRunAsIfItRanAlone() {
+        OpenCLDevice device = OpenClTests.device();
+        int p = 13;
+        ModelShape shape = new ModelShape(p, 32, Activation.QUAD, Parametrization.MEAN_FIELD, LossKind.MSE);
+        Dataset all = Dataset.of(Tasks.parse("add", p));
+        List<OpenClBatch.Member> members = new ArrayList<>();
+        List<Split> splits = new ArrayList<>();
+        OptimizerSpec[] specs = {
+            ADAMW,
+            new OptimizerSpec(OptimizerKind.ADAMW, 0.003, 0.0, false, 0.1, 0.9, 0.99, 1e-8),
+            new OptimizerSpec(OptimizerKind.GD, 20.0, 0.0, false, 0.0, 0.9, 0.98, 1e-8),
+            new OptimizerSpec(OptimizerKind.GD, 10.0, 0.9, false, 1e-3, 0.9, 0.98, 1e-8)};
+        double[] alphas = {0.3, 0.5, 0.7, 0.5};
+        for (int r = 0; r < specs.length; r++) {
+            Split split = Split.of(all, alphas[r], r);
+            splits.add(split);
+            members.add(new OpenClBatch.Member(Weights.init(shape, 20 + r), new Optimizer(specs[r]), split.train()));
+        }
+        for (OpenClSettings.Gemm gemm : new OpenClSettings.Gemm[] {OpenClSettings.Gemm.SIMPLE, OpenClSettings.Gemm.TILED}) {
+            try (OpenClBatch batch = OpenClBatch.open(settings(gemm), device, members)) {
+                BatchStats[][] stats = new BatchStats[5][];
+                for (int step = 0; step < 5; step++) {
+                    stats[step] = batch.step();
+                }
+                Dataset[] tests = splits.stream().map(Split::test).toArray(Dataset[]::new);
+                BatchStats[] testStats = batch.evaluate(tests);
+                double[][] norms = batch.norms();
+                for (int r = 0; r < members.size(); r++) {
+                    try (OpenClBatch alone = OpenClBatch.open(settings(gemm), device, List.of(members.get(r)))) {
+                        for (int step = 0; step < 5; step++) {
+                            assertEquals(stats[step][r], alone.step()[0], gemm + " run " + r + " step " + step);
+                        }
+                        assertEquals(testStats[r], alone.evaluate(new Dataset[] {tests[r]})[0], gemm + " test of run " + r);
+                        assertTrue(batch.weights(r).sameBits(alone.weights(0)), gemm + " weights of run " + r);
+                        OptimizerState a = batch.optimizerState(r);
+                        OptimizerState b = alone.optimizerState(0);
+                        assertEquals(5, a.step());
+                        assertArrayEquals(b.first1(), a.first1());
+                        assertArrayEquals(b.second2(), a.second2());
+                        assertArrayEquals(alone.norms()[0], norms[r], 0.0);
+                    }
+                }
+                // the engine view of one run of a larger batch evaluates and checkpoints but does not step
+                TrainingEngine view = batch.engine(1);
+                assertEquals(testStats[1], view.evaluate(tests[1]));
+                assertThrows(UnsupportedOperationException.class, () -> view.step(null));
+            }
+        }
+    }
+
+    @Test
+    void restoreReplaysTheSameSteps() {
+        OpenCLDevice device = OpenClTests.device();
+        int p = 11;
+        ModelShape shape = new ModelShape(p, 16, Activation.QUAD, Parametrization.MEAN_FIELD, LossKind.MSE);
+        Split split = Split.of(Dataset.of(Tasks.parse("add", p)), 0.5, 1);
+        try (OpenClBatch batch = OpenClBatch.open(settings(OpenClSettings.Gemm.SIMPLE), device, List.of(
+                new OpenClBatch.Member(Weights.init(shape, 1), new Optimizer(ADAMW), split.train()),
+                new OpenClBatch.Member(Weights.init(shape, 2), new Optimizer(ADAMW), split.train())))) {
+            for (int i = 0; i < 3; i++) {
+                batch.step();
+            }
+            Weights snap = batch.weights(1);
+            OptimizerState state = batch.optimizerState(1);
+            Weights other = batch.weights(0);
+            for (int i = 0; i < 4; i++) {
+                batch.step();
+            }
+            Weights after = batch.weights(1);
+            Weights otherAfter = batch.weights(0);
+            batch.restore(1, snap, state);
+            // restoring run 1 leaves run 0 where it is
+            assertTrue(otherAfter.sameBits(batch.weights(0)));
+            assertTrue(!other.sameBits(otherAfter));
+            batch.restore(0, other, batch.optimizerState(0));
+            assertEquals(7, batch.optimizerState(0).step());
+            for (int i = 0; i < 4; i++) {
+                batch.step();
+            }
+            assertTrue(after.sameBits(batch.weights(1)), "resumed run differs");
+            assertEquals(7, batch.optimizerState(1).step());
+        }
+    }
+
+    @Test
+    void backendChoice() {
+        OpenClTests.device();
+        ComputeSettings settings = new ComputeSettings(1, 2, 16);
+        Backend opencl = Backends.create(BackendKind.OPENCL, settings);
+        assertEquals("opencl", opencl.name());
+        assertTrue(opencl.device().contains("OpenCL"), opencl.device());
+        // auto takes an OpenCL GPU only; pocl's CPU device is not one
+        Backend auto = Backends.create(BackendKind.AUTO, settings);
+        assertEquals(OpenClDevices.hasGpu() ? "opencl" : "cpu", auto.name());
+        OpenClSettings missing = new OpenClSettings("no-such-device-anywhere", OpenClSettings.Gemm.AUTO, 16, 64);
+        OpenClException e = assertThrows(OpenClException.class,
+                () -> Backends.create(BackendKind.OPENCL, settings.withOpenCl(missing)));
+        assertTrue(e.getMessage().contains("no-such-device-anywhere"), e.getMessage());
+    }
+
+    /** A kernel Aparapi cannot translate (it calls through an interface) must fail, not fall back. */
+    static final class UntranslatableKernel extends StepKernel {
+        interface Op {
+            float apply(float x);
+        }
+
+        final Op op = x -> x * 2.0f;
+
+        @Override
+        public void run() {
+            int i = getGlobalId(0);
+            if (i < count) {
+                w[i] = op.apply(w[i]);
+            }
+        }
+    }
+
+    @Test
+    void anUntranslatableKernelFailsWithAClearErrorInsteadOfRunningOnJavaThreads() {
+        OpenCLDevice device = OpenClTests.device();
+        ModelShape shape = new ModelShape(7, 8, Activation.QUAD, Parametrization.MEAN_FIELD, LossKind.MSE);
+        Split split = Split.of(Dataset.of(Tasks.parse("add", 7)), 0.5, 1);
+        List<OpenClBatch.Member> one = List.of(new OpenClBatch.Member(Weights.init(shape, 1), new Optimizer(ADAMW),
+                split.train()));
+        OpenClException e = assertThrows(OpenClException.class,
+                () -> OpenClBatch.open(settings(OpenClSettings.Gemm.SIMPLE), device, one, new UntranslatableKernel()));
+        assertTrue(e.getMessage().contains("UntranslatableKernel cannot be translated to OpenCL"), e.getMessage());
+        assertTrue(e.getMessage().contains("Java thread pool"), e.getMessage());
+        assertTrue(e.getMessage().contains(device.getName().strip()), e.getMessage());
+
+        // and a launch that skipped the compile check is caught after the fact
+        UntranslatableKernel k = new UntranslatableKernel();
+        k.w = new float[64];
+        k.count = 64;
+        OpenClException late = assertThrows(OpenClException.class,
+                () -> OpenClDevices.launch(k, device, device.createRange(64, 32), "double"));
+        assertTrue(late.getMessage().contains("Java thread pool"), late.getMessage());
+    }
+
+    private static double norm(float[] a) {
+        double s = 0.0;
+        for (float v : a) {
+            s += (double) v * v;
+        }
+        return Math.sqrt(s);
+    }
+
+    private static double diffNorm(float[] a, float[] b) {
+        double s = 0.0;
+        for (int i = 0; i < a.length; i++) {
+            double d = (double) a[i] - b[i];
+            s += d * d;
+        }
+        return Math.sqrt(s);
+    }
+
+    private static void assertGradientsClose(String what, TrainingEngine naive, TrainingEngine cl) {
+        float[] n1 = naive.gradW1t();
+        float[] n2 = naive.gradW2();
+        assertTrue(norm(n1) > 0 && norm(n2) > 0, what + ": zero reference gradient");
+        double e1 = diffNorm(n1, cl.gradW1t()) / norm(n1);
+        double e2 = diffNorm(n2, cl.gradW2()) / norm(n2);
+        assertTrue(e1 < GRAD_REL, what + ": W1 gradient relative error " + e1);
+        assertTrue(e2 < GRAD_REL, what + ": W2 gradient relative error " + e2);
+    }
+
+    private static void assertStatsClose(String what, BatchStats naive, BatchStats cl) {
+        assertEquals(naive.samples(), cl.samples(), what + " samples");
+        assertEquals(naive.loss(), cl.loss(), LOSS_REL * Math.abs(naive.loss()), what + " loss");
+        assertEquals(naive.accuracy(), cl.accuracy(), 1.0 / naive.samples() + 1e-12, what + " accuracy");
+    }
+}
