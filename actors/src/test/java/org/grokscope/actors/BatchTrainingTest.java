@@ -73,4 +73,31 @@ class BatchTrainingTest {
         assertTrue(seen.indexOf("b1@1") < seen.indexOf("b0@2"), "b0 and b1 step together: " + seen.subList(0, 12));
         assertTrue(seen.indexOf("alone@1") > seen.lastIndexOf("b0@60"), "the incompatible run waits for the slot");
     }
+
+    /** With the default config, runs asking for opencl are batched on the OpenCL device. */
+    @Test
+    void openClRunsTrainAsOneBatchOnTheDevice() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                !org.grokscope.compute.backend.opencl.OpenClDevices.list().isEmpty(),
+                "skipped: no OpenCL platform on this machine (CI installs pocl-opencl-icd ocl-icd-libopencl1)");
+        List<String> ids = List.of("o0", "o1", "o2");
+        List<RunSpec> specs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            specs.add(variant(10 + i, 0.5 + 0.1 * i, 0.01).withBackend(org.grokscope.protocol.BackendKind.OPENCL));
+        }
+        ConcurrentLinkedQueue<String> order = new ConcurrentLinkedQueue<>();
+        FaultHook trace = (runId, epoch) -> order.add(runId + "@" + epoch);
+        try (RunSystem node = RunSystem.open(dir, ConfigFactory.load(), 1, "test", trace)) {
+            Runs.startAndAwait(node, ids, specs, Duration.ofSeconds(240), true);
+            for (int i = 0; i < ids.size(); i++) {
+                RunSummary s = node.summary(ids.get(i));
+                assertEquals(RunStatus.COMPLETED, s.status(), ids.get(i));
+                assertTrue(s.contiguous());
+                assertTrue(Runs.checkpointWeights(s).sameBits(Runs.reference(specs.get(i), 1)),
+                        ids.get(i) + " ends with the weights of the same OpenCL run trained alone");
+            }
+        }
+        List<String> seen = new ArrayList<>(order);
+        assertTrue(seen.indexOf("o2@1") < seen.indexOf("o0@2"), "o0..o2 step together: " + seen.subList(0, 9));
+    }
 }

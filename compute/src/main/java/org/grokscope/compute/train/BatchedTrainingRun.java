@@ -86,21 +86,23 @@ public final class BatchedTrainingRun implements AutoCloseable {
         int e = epoch + 1;
         boolean evaluate = e % schedule.evalEvery() == 0 || e == schedule.epochs() || e == 1;
         int size = batch.size();
-        BatchStats[] test = new BatchStats[size];
-        double[][] weightNorms = new double[size][];
-        for (int r = 0; r < size; r++) {
-            TrainingEngine m = batch.member(r);
-            test[r] = evaluate ? m.evaluate(splits.get(r).test()) : null;
-            weightNorms[r] = m.weightNorms();
+        BatchStats[] test = null;
+        if (evaluate) {
+            Dataset[] testSets = new Dataset[size];
+            for (int r = 0; r < size; r++) {
+                testSets[r] = splits.get(r).test();
+            }
+            test = batch.evaluate(testSets);
         }
+        double[][] before = batch.norms();
         BatchStats[] trainStats = batch.step();
+        double[][] after = batch.norms();
         List<EpochMetrics> metrics = new ArrayList<>(size);
         for (int r = 0; r < size; r++) {
-            double[] g = batch.member(r).gradientNorms();
-            BatchStats t = test[r];
+            BatchStats t = test == null ? null : test[r];
             metrics.add(new EpochMetrics(e, trainStats[r].loss(), trainStats[r].accuracy(),
                     t == null ? Double.NaN : t.loss(), t == null ? Double.NaN : t.accuracy(),
-                    weightNorms[r][0], weightNorms[r][1], g[0], g[1]));
+                    before[r][0], before[r][1], after[r][2], after[r][3]));
         }
         epoch = e;
         return metrics;

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.List;
 import org.grokscope.compute.ComputeSettings;
+import org.grokscope.compute.backend.opencl.OpenClDevices;
 import org.grokscope.compute.model.Weights;
 import org.grokscope.compute.optim.OptimizerState;
 import org.grokscope.protocol.Activation;
@@ -30,14 +32,30 @@ class BatchedTrainingRunTest {
     private static final ComputeSettings SETTINGS = new ComputeSettings(2, 4, 128);
 
     private static RunSpec spec(double alpha, long seed, double lr, double weightDecay) {
+        return spec(alpha, seed, lr, weightDecay, BackendKind.CPU);
+    }
+
+    private static RunSpec spec(double alpha, long seed, double lr, double weightDecay, BackendKind backend) {
         OptimizerSpec adamw = new OptimizerSpec(OptimizerKind.ADAMW, lr, 0.0, false, weightDecay, 0.9, 0.98, 1e-8);
         return new RunSpec("add", 13, alpha, seed, seed + 10, 64, Activation.QUAD, Parametrization.MEAN_FIELD,
-                LossKind.MSE, adamw, 40, 0, 3, 20, BackendKind.CPU);
+                LossKind.MSE, adamw, 40, 0, 3, 20, backend);
     }
 
     @Test
     void membersMatchSeparateRunsBitForBit() {
-        List<RunSpec> specs = List.of(spec(0.5, 1, 0.01, 1.0), spec(0.7, 2, 0.02, 0.0), spec(0.3, 3, 0.005, 5.0));
+        membersMatchSeparateRuns(List.of(spec(0.5, 1, 0.01, 1.0), spec(0.7, 2, 0.02, 0.0), spec(0.3, 3, 0.005, 5.0)));
+    }
+
+    /** The OpenCL batch steps all members per launch; each member still computes what it would alone. */
+    @Test
+    void openClMembersMatchSeparateOpenClRunsBitForBit() {
+        assumeTrue(!OpenClDevices.list().isEmpty(),
+                "skipped: no OpenCL platform on this machine (CI installs pocl-opencl-icd ocl-icd-libopencl1)");
+        membersMatchSeparateRuns(List.of(spec(0.5, 1, 0.01, 1.0, BackendKind.OPENCL),
+                spec(0.7, 2, 0.02, 0.0, BackendKind.OPENCL), spec(0.3, 3, 0.005, 5.0, BackendKind.OPENCL)));
+    }
+
+    private static void membersMatchSeparateRuns(List<RunSpec> specs) {
         List<List<EpochMetrics>> separate = new ArrayList<>();
         List<Weights> separateWeights = new ArrayList<>();
         for (RunSpec s : specs) {

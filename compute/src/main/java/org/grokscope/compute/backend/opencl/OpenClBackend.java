@@ -4,6 +4,7 @@ import com.aparapi.device.Device;
 import com.aparapi.device.OpenCLDevice;
 import java.util.List;
 import org.grokscope.compute.backend.Backend;
+import org.grokscope.compute.backend.TrainingBatch;
 import org.grokscope.compute.backend.TrainingEngine;
 import org.grokscope.compute.model.Weights;
 import org.grokscope.compute.optim.Optimizer;
@@ -50,5 +51,18 @@ public final class OpenClBackend implements Backend {
     /** R runs stepped together; see {@link OpenClBatch}. */
     public OpenClBatch openBatch(List<OpenClBatch.Member> members) {
         return OpenClBatch.open(settings, device, members);
+    }
+
+    /** One launch per stage steps every member: the batching the supervisor's BatchTrainer uses. */
+    @Override
+    public TrainingBatch openBatch(List<Weights> initial, List<Optimizer> optimizers, List<Dataset> train) {
+        if (initial.size() != optimizers.size() || initial.size() != train.size()) {
+            throw new IllegalArgumentException("a batch needs one optimizer and one training set per member");
+        }
+        List<OpenClBatch.Member> members = new java.util.ArrayList<>();
+        for (int r = 0; r < initial.size(); r++) {
+            members.add(new OpenClBatch.Member(initial.get(r), optimizers.get(r), train.get(r)));
+        }
+        return openBatch(members);
     }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.grokscope.compute.backend.BatchStats;
+import org.grokscope.compute.backend.TrainingBatch;
 import org.grokscope.compute.backend.TrainingEngine;
 import org.grokscope.compute.model.Losses;
 import org.grokscope.compute.model.ModelShape;
@@ -35,7 +36,7 @@ import org.grokscope.protocol.OptimizerSpec;
  * {@link #evaluate} gives per-run test stats, {@link #engine(int)} is a {@link TrainingEngine} view
  * of one run for checkpoints and restores. Not thread-safe: one owner at a time.
  */
-public final class OpenClBatch implements AutoCloseable {
+public final class OpenClBatch implements TrainingBatch {
 
     /** One run of a batch: its starting weights, its optimizer and its training set. */
     public record Member(Weights initial, Optimizer optimizer, Dataset train) {
@@ -351,6 +352,11 @@ public final class OpenClBatch implements AutoCloseable {
     /** The run r as a {@link TrainingEngine}; stepping through it needs a batch of one run. */
     public TrainingEngine engine(int r) {
         return new OpenClEngine(this, r, false);
+    }
+
+    @Override
+    public TrainingEngine member(int r) {
+        return engine(r);
     }
 
     @Override
