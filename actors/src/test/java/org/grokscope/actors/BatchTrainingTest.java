@@ -77,6 +77,10 @@ class BatchTrainingTest {
     /** With the default config, runs asking for opencl are batched on the OpenCL device. */
     @Test
     void openClRunsTrainAsOneBatchOnTheDevice() throws Exception {
+        // CI installs pocl: there a missing platform is a broken build, not a reason to skip
+        org.junit.jupiter.api.Assertions.assertFalse("true".equals(System.getenv("CI"))
+                && org.grokscope.compute.backend.opencl.OpenClDevices.list().isEmpty(),
+                "CI=true but no OpenCL platform: install pocl-opencl-icd ocl-icd-libopencl1");
         org.junit.jupiter.api.Assumptions.assumeTrue(
                 !org.grokscope.compute.backend.opencl.OpenClDevices.list().isEmpty(),
                 "skipped: no OpenCL platform on this machine (CI installs pocl-opencl-icd ocl-icd-libopencl1)");
