@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -15,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import picocli.CommandLine;
 
 /**
  * grokscope analytic: the accuracy table and its plot, the solution journaled as a run that runs,
@@ -25,23 +22,10 @@ class AnalyticCommandTest {
     @TempDir
     Path dir;
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result execute(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Result(code, out.toString(), err.toString());
-    }
-
     @Test
     void tablePerWidthAndActivationWithPlot() throws Exception {
         Path png = dir.resolve("fig/acc.png");
-        Result r = execute("analytic", "--task", "add", "--p", "23", "--widths", "4,110", "--activation", "quad,relu",
+        Cli.Result r = Cli.run("analytic", "--task", "add", "--p", "23", "--widths", "4,110", "--activation", "quad,relu",
                 "--seeds", "3", "--plot", png.toString());
         assertEquals(0, r.code(), r.err());
         List<String> lines = r.out().lines().toList();
@@ -63,28 +47,28 @@ class AnalyticCommandTest {
         Path data = dir.resolve("data");
         Path spec = Files.writeString(dir.resolve("t.conf"),
                 "p = 23\nalpha = 0.6\nwidth = 40\noptimizer { lr = 0.01, weight-decay = 1 }\nepochs = 60\ncheckpoint-every = 20\n");
-        assertEquals(0, execute("run", spec.toString(), "--id", "trained", "--data", data.toString(), "--no-progress").code());
-        Result saved = execute("analytic", "--p", "23", "--widths", "110", "--activation", "quad", "--seeds", "1",
+        assertEquals(0, Cli.run("run", spec.toString(), "--id", "trained", "--data", data.toString(), "--no-progress").code());
+        Cli.Result saved = Cli.run("analytic", "--p", "23", "--widths", "110", "--activation", "quad", "--seeds", "1",
                 "--save", "ana", "--data", data.toString());
         assertEquals(0, saved.code(), saved.err());
         assertTrue(saved.out().contains("saved as run ana"), saved.out());
 
-        Result runs = execute("runs", "--data", data.toString());
+        Cli.Result runs = Cli.run("runs", "--data", data.toString());
         String anaLine = runs.out().lines().filter(l -> l.startsWith("ana ")).findFirst().orElseThrow();
         assertTrue(anaLine.contains("completed") && anaLine.contains("analytic weights, N=110 quad"), anaLine);
 
         Path replay = dir.resolve("replay");
-        assertEquals(0, execute("replay", "ana", "--data", data.toString(), "--out", replay.toString()).code());
+        assertEquals(0, Cli.run("replay", "ana", "--data", data.toString(), "--out", replay.toString()).code());
         List<String> csv = Files.readAllLines(replay.resolve("ana-analysis.csv"));
         assertEquals(2, csv.size(), "one checkpoint");
         int col = Arrays.asList(csv.get(0).split(",")).indexOf("ipr_u");
         assertEquals(1.0, Double.parseDouble(csv.get(1).split(",")[col]), 1e-6, "one frequency per neuron");
 
         Path plots = dir.resolve("plots");
-        Result plot = execute("plot", "trained", "--compare", "ana", "--data", data.toString(), "--out", plots.toString());
+        Cli.Result plot = Cli.run("plot", "trained", "--compare", "ana", "--data", data.toString(), "--out", plots.toString());
         assertEquals(0, plot.code(), plot.err());
         Path alone = dir.resolve("alone");
-        assertEquals(0, execute("plot", "trained", "--data", data.toString(), "--out", alone.toString()).code());
+        assertEquals(0, Cli.run("plot", "trained", "--data", data.toString(), "--out", alone.toString()).code());
         for (String name : new String[] {"accuracy", "ipr", "phases"}) {
             // SVG text is drawn as outlines, so compare the pictures: the reference adds series
             assertFalse(Arrays.equals(Files.readAllBytes(alone.resolve(name + ".png")),
@@ -95,9 +79,9 @@ class AnalyticCommandTest {
                     name + " is about the run alone");
         }
         // the analytic run alone plots too
-        assertEquals(0, execute("plot", "ana", "--data", data.toString(), "--out", dir.resolve("p2").toString()).code());
+        assertEquals(0, Cli.run("plot", "ana", "--data", data.toString(), "--out", dir.resolve("p2").toString()).code());
 
-        Result again = execute("analytic", "--p", "23", "--widths", "110", "--seeds", "1", "--save", "ana",
+        Cli.Result again = Cli.run("analytic", "--p", "23", "--widths", "110", "--seeds", "1", "--save", "ana",
                 "--data", data.toString());
         assertEquals(Main.USER_ERROR, again.code());
         assertEquals("error: --save: run 'ana' already exists in " + data.toAbsolutePath().normalize(),
@@ -123,7 +107,7 @@ class AnalyticCommandTest {
     void badInputIsOneLineAndExitTwo(String name, String args, String field, String detail) {
         List<String> argv = new java.util.ArrayList<>(List.of("analytic", "--data", dir.resolve("d").toString()));
         argv.addAll(Arrays.asList(args.split(" ")));
-        Result r = execute(argv.toArray(String[]::new));
+        Cli.Result r = Cli.run(argv.toArray(String[]::new));
         assertEquals(Main.USER_ERROR, r.code(), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().startsWith("error: " + field), r.err());

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +18,6 @@ import org.grokscope.protocol.RunStatus;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Faults around the journal, through the CLI: unknown run ids, unusable or busy data directories,
@@ -31,19 +28,6 @@ class NodeFaultsTest {
     @TempDir
     Path dir;
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Result(code, out.toString(), err.toString());
-    }
-
     private Path spec(String name, int width, int epochs, int checkpointEvery) throws Exception {
         return Files.writeString(dir.resolve(name + ".conf"), "task = add\np = 23\nalpha = 0.6\nwidth = " + width
                 + "\noptimizer { type = adamw, lr = 0.01, weight-decay = 1 }\nepochs = " + epochs
@@ -53,15 +37,15 @@ class NodeFaultsTest {
     @Test
     void unknownRunIdIsAUserError() throws Exception {
         Path data = dir.resolve("data");
-        assertEquals(0, cli("run", spec("a", 16, 20, 10).toString(), "--id", "a", "--data", data.toString(),
+        assertEquals(0, Cli.run("run", spec("a", 16, 20, 10).toString(), "--id", "a", "--data", data.toString(),
                 "--no-progress").code());
         for (String verb : List.of("resume", "stop")) {
-            Result r = cli(verb, "nope", "--data", data.toString());
+            Cli.Result r = Cli.run(verb, "nope", "--data", data.toString());
             assertEquals(Main.USER_ERROR, r.code(), r.err());
             assertEquals(1, r.err().lines().count(), r.err());
             assertTrue(r.err().contains("no run 'nope'") && r.err().contains("runs there: a"), r.err());
         }
-        Result done = cli("resume", "a", "--data", data.toString());
+        Cli.Result done = Cli.run("resume", "a", "--data", data.toString());
         assertEquals(Main.USER_ERROR, done.code());
         assertTrue(done.err().contains("is completed; nothing to resume"), done.err());
     }
@@ -69,7 +53,7 @@ class NodeFaultsTest {
     @Test
     void unusableDataDirectory() throws Exception {
         Path file = Files.writeString(dir.resolve("plain-file"), "x");
-        Result r = cli("runs", "--data", file.resolve("sub").toString());
+        Cli.Result r = Cli.run("runs", "--data", file.resolve("sub").toString());
         assertEquals(Main.USER_ERROR, r.code(), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().contains("cannot be created"), r.err());
@@ -87,7 +71,7 @@ class NodeFaultsTest {
                 Thread.sleep(100);
             }
             Thread.sleep(500);
-            Result r = cli("runs", "--data", data.toString());
+            Cli.Result r = Cli.run("runs", "--data", data.toString());
             assertEquals(Main.USER_ERROR, r.code(), r.err());
             assertEquals(1, r.err().lines().count(), r.err());
             assertTrue(r.err().contains("in use by another grokscope process (pid " + other.pid() + ")"), r.err());
@@ -108,8 +92,8 @@ class NodeFaultsTest {
     void corruptSnapshotFallsBackWithoutHarmingOtherRuns() throws Exception {
         Path data = dir.resolve("snap");
         Path s = spec("s", 32, 120, 20);
-        assertEquals(0, cli("run", s.toString(), "--id", "victim", "--data", data.toString(), "--no-progress").code());
-        assertEquals(0, cli("run", s.toString(), "--id", "bystander", "--data", data.toString(), "--no-progress").code());
+        assertEquals(0, Cli.run("run", s.toString(), "--id", "victim", "--data", data.toString(), "--no-progress").code());
+        assertEquals(0, Cli.run("run", s.toString(), "--id", "bystander", "--data", data.toString(), "--no-progress").code());
         RunSummary before;
         try (RunSystem node = RunSystem.open(data, ConfigFactory.load(), 1, "test", FaultHook.NONE)) {
             before = node.summary("bystander");
@@ -123,7 +107,7 @@ class NodeFaultsTest {
             Files.write(v, new byte[] {1, 2, 3, 4, 5});
         }
         // recovery skips unreadable snapshots and replays the journal instead
-        Result stop = cli("stop", "victim", "--data", data.toString());
+        Cli.Result stop = Cli.run("stop", "victim", "--data", data.toString());
         assertEquals(0, stop.code(), stop.err());
         assertTrue(stop.out().contains("victim: completed at epoch 120"), stop.out());
         try (RunSystem node = RunSystem.open(data, ConfigFactory.load(), 1, "test", FaultHook.NONE)) {
@@ -136,8 +120,8 @@ class NodeFaultsTest {
     void truncatedJournalIsReportedAndOnlyItsRunRefused() throws Exception {
         Path data = dir.resolve("cut");
         Path s = spec("c", 32, 120, 20);
-        assertEquals(0, cli("run", s.toString(), "--id", "first", "--data", data.toString(), "--no-progress").code());
-        assertEquals(0, cli("run", s.toString(), "--id", "last", "--data", data.toString(), "--no-progress").code());
+        assertEquals(0, Cli.run("run", s.toString(), "--id", "first", "--data", data.toString(), "--no-progress").code());
+        assertEquals(0, Cli.run("run", s.toString(), "--id", "last", "--data", data.toString(), "--no-progress").code());
         Path log;
         try (var files = Files.list(data.resolve("journal"))) {
             log = files.filter(f -> f.getFileName().toString().endsWith(".log")).findFirst().orElseThrow();
@@ -146,12 +130,12 @@ class NodeFaultsTest {
         try (var channel = java.nio.channels.FileChannel.open(log, java.nio.file.StandardOpenOption.WRITE)) {
             channel.truncate(channel.size() - 20_000);
         }
-        Result runs = cli("runs", "--data", data.toString());
+        Cli.Result runs = Cli.run("runs", "--data", data.toString());
         assertEquals(0, runs.code(), runs.err());
         assertTrue(runs.out().lines().anyMatch(l -> l.startsWith("first ") && l.contains("completed")
                 && !l.contains("DAMAGED")), runs.out());
         assertTrue(runs.out().lines().anyMatch(l -> l.startsWith("last ") && l.contains("DAMAGED")), runs.out());
-        Result resume = cli("resume", "last", "--data", data.toString());
+        Cli.Result resume = Cli.run("resume", "last", "--data", data.toString());
         assertEquals(Main.FAILURE, resume.code(), resume.err());
         assertEquals(1, resume.err().lines().count(), resume.err());
         assertTrue(resume.err().contains("truncated or damaged"), resume.err());
@@ -168,13 +152,13 @@ class NodeFaultsTest {
         ConfigFactory.invalidateCaches();
         try {
             Path data = mount.resolve("data");
-            assertEquals(0, cli("run", spec("ok", 16, 30, 10).toString(), "--id", "ok", "--data", data.toString(),
+            assertEquals(0, Cli.run("run", spec("ok", 16, 30, 10).toString(), "--id", "ok", "--data", data.toString(),
                     "--no-progress").code());
-            Result full = cli("run", spec("big", 256, 100000, 10).toString(), "--id", "big", "--data", data.toString(),
+            Cli.Result full = Cli.run("run", spec("big", 256, 100000, 10).toString(), "--id", "big", "--data", data.toString(),
                     "--no-progress");
             assertNotEquals(0, full.code());
             assertTrue(full.out().lines().anyMatch(l -> l.startsWith("big ") && l.contains("paused")), full.out());
-            Result runs = cli("runs", "--data", data.toString());
+            Cli.Result runs = Cli.run("runs", "--data", data.toString());
             assertEquals(0, runs.code(), runs.err());
             assertTrue(runs.out().lines().anyMatch(l -> l.startsWith("ok ") && l.contains("completed")), runs.out());
         } finally {

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +22,6 @@ import org.grokscope.protocol.events.RunEvent;
 import org.grokscope.protocol.events.RunResumed;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * grokscope sweep end to end: a sweep interrupted (SIGTERM, as Ctrl-C) after two of its eight runs
@@ -49,19 +46,6 @@ class SweepCommandTest {
     @TempDir
     Path dir;
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Result(code, out.toString(), err.toString());
-    }
-
     @Test
     void badSweepFilesAreOneLineUserErrorsAndWriteNothing() throws Exception {
         Path data = dir.resolve("data");
@@ -73,13 +57,13 @@ class SweepCommandTest {
             {SWEEP + "\nextra = 1\n", "extra: unknown sweep field"},
             {"name = t\ngrid { alpha = [0.5 }", "spec: cannot parse"}}) {
             Path file = Files.writeString(dir.resolve("bad.conf"), bad[0]);
-            Result r = cli("sweep", file.toString(), "--data", data.toString());
+            Cli.Result r = Cli.run("sweep", file.toString(), "--data", data.toString());
             assertEquals(Main.USER_ERROR, r.code(), r.err());
             assertEquals(1, r.err().lines().count(), r.err());
             assertTrue(r.err().startsWith("error: " + bad[1]), r.err());
             assertFalse(Files.exists(data), "nothing written for " + bad[1]);
         }
-        Result missing = cli("sweep", dir.resolve("nope.conf").toString(), "--data", data.toString());
+        Cli.Result missing = Cli.run("sweep", dir.resolve("nope.conf").toString(), "--data", data.toString());
         assertEquals(Main.USER_ERROR, missing.code());
         assertTrue(missing.err().contains("file not found"), missing.err());
     }
@@ -124,14 +108,14 @@ class SweepCommandTest {
         assertTrue(endedBefore.size() >= 2, "ended: " + endedBefore);
         assertTrue(missing > 0, "the interruption left runs that never started: " + eventsBefore.keySet());
 
-        Result dry = cli("sweep", file.toString(), "--data", data.toString(), "--dry-run");
+        Cli.Result dry = Cli.run("sweep", file.toString(), "--data", data.toString(), "--dry-run");
         assertEquals(0, dry.code(), dry.err());
         for (String id : ids) {
             String what = endedBefore.contains(id) ? "ended" : pausedBefore.contains(id) ? "resume" : "start";
             assertTrue(dry.out().lines().anyMatch(l -> l.matches("\\s+" + id + "\\s+" + what)), id + " " + what + "\n" + dry.out());
         }
 
-        Result again = cli("sweep", file.toString(), "--data", data.toString(), "--no-progress");
+        Cli.Result again = Cli.run("sweep", file.toString(), "--data", data.toString(), "--no-progress");
         assertEquals(0, again.code(), again.out() + again.err());
         assertTrue(again.out().contains(endedBefore.size() + " ended before, " + pausedBefore.size() + " to resume, "
                 + missing + " to start"), again.out());
@@ -175,7 +159,7 @@ class SweepCommandTest {
         }
 
         // a finished sweep trains nothing and only rewrites the report
-        Result third = cli("sweep", file.toString(), "--data", data.toString(), "--out", dir.resolve("r").toString());
+        Cli.Result third = Cli.run("sweep", file.toString(), "--data", data.toString(), "--out", dir.resolve("r").toString());
         assertEquals(0, third.code(), third.err());
         assertTrue(third.out().contains("8 ended before, 0 to resume, 0 to start"), third.out());
         assertEquals(csv, Files.readAllLines(dir.resolve("r").resolve(SweepReport.CSV)));
@@ -187,7 +171,7 @@ class SweepCommandTest {
 
         // an edited sweep file would mix specs under one id: refused, naming the field
         Files.writeString(file, SWEEP.replace("lr = 200", "lr = 100"));
-        Result edited = cli("sweep", file.toString(), "--data", data.toString());
+        Cli.Result edited = Cli.run("sweep", file.toString(), "--data", data.toString());
         assertEquals(Main.USER_ERROR, edited.code());
         assertEquals(1, edited.err().lines().count(), edited.err());
         assertTrue(edited.err().contains("was trained with another optimizer.lr"), edited.err());
