@@ -44,6 +44,7 @@ class BadInputTest {
                 Arguments.of("div with composite p", List.of("--task", "div", "--p", "12"), "task:", "prime"),
                 Arguments.of("negative lr", List.of("--lr", "-0.1"), "optimizer.lr:", "> 0"),
                 Arguments.of("unknown optimizer", List.of("--optimizer", "sgdx"), "optimizer.type:", "gd, adamw"),
+                Arguments.of("analytic is not trainable", List.of("--optimizer", "analytic"), "optimizer.type:", "allowed: gd, adamw"),
                 Arguments.of("unknown activation", List.of("--activation", "swish"), "activation:", "quad"),
                 Arguments.of("unknown loss", List.of("--loss", "hinge"), "loss:", "mse, cse"),
                 Arguments.of("unknown backend", List.of("--backend", "tpu"), "backend:", "cpu"),

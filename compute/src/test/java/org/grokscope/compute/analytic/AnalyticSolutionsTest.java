@@ -124,6 +124,11 @@ class AnalyticSolutionsTest {
         assertEquals(2, mul.detectorNeurons());
         assertEquals(0, mul.absorbedLabel());
         assertEquals(1, Decompositions.find(Tasks.parse("div", P)).detectorNeurons(), "m = 0 is not in div's table");
+        assertEquals(2, Decompositions.find(Tasks.parse("(2*n + m)^2 + 7", P)).branches());
+        // x^3 has three cube roots in Z_97 (3 divides 96) but is a bijection of Z_101 (3 does not divide 100)
+        assertEquals(3, Decompositions.find(Tasks.parse("(n - 3*m)^3", P)).branches());
+        assertEquals(1, Decompositions.find(Tasks.parse("(n - 3*m)^3", 101)).branches());
+        assertEquals(1.0, accuracy("(n - 3*m)^3", 101, 400, Activation.QUAD, 1, SETTINGS));
         assertEquals(5, Decompositions.primitiveRoot(97));
         assertEquals(2, Decompositions.primitiveRoot(101));
     }
