@@ -1,5 +1,9 @@
 package org.grokscope.compute.backend;
 
+import static org.grokscope.compute.backend.EngineAssertions.assertGradientsClose;
+import static org.grokscope.compute.backend.EngineAssertions.assertStatsClose;
+import static org.grokscope.compute.backend.EngineAssertions.diffNorm;
+import static org.grokscope.compute.backend.EngineAssertions.norm;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,17 +39,6 @@ class CpuBackendTwinTest {
     private static final ComputeSettings SETTINGS = new ComputeSettings(2, 3, 16);
     private static final int WIDTH = 40;
 
-    /**
-     * Gradients: the CPU engine works in float32 (unit roundoff 6e-8) over dot products of length
-     * N = 40 (logits, dZ) and sums of B ≤ 300 samples (dW), each step of which may lose a few ulps:
-     * the accumulated error is ≲ 1e-5 of the gradient's magnitude even in the worst order, and far
-     * less on average. The naive gradient is exact double rounded once to float. Measured in the
-     * norm of the whole tensor, 1e-4 leaves margin; any indexing or scaling bug gives O(1).
-     */
-    private static final double GRAD_REL = 1e-4;
-    /** Losses: a float forward pass against double, summed in double; same reasoning as above. */
-    private static final double LOSS_REL = 1e-5;
-
     private static final OptimizerSpec ADAMW =
             new OptimizerSpec(OptimizerKind.ADAMW, 0.01, 0.0, false, 1.0, 0.9, 0.98, 1e-8);
 
@@ -69,44 +62,6 @@ class CpuBackendTwinTest {
         ModelShape shape = new ModelShape(p, WIDTH, act, pz, loss);
         Split split = Split.of(Dataset.of(Tasks.parse("add", p)), 0.5, 3 + p);
         return new Setup(shape, split, Weights.init(shape, 100 + p));
-    }
-
-    private static double norm(float[] a) {
-        double s = 0.0;
-        for (float v : a) {
-            s += (double) v * v;
-        }
-        return Math.sqrt(s);
-    }
-
-    private static double diffNorm(float[] a, float[] b) {
-        assertEquals(a.length, b.length);
-        double s = 0.0;
-        for (int i = 0; i < a.length; i++) {
-            double d = (double) a[i] - b[i];
-            s += d * d;
-        }
-        return Math.sqrt(s);
-    }
-
-    private static void assertGradientsClose(String what, TrainingEngine naive, TrainingEngine cpu) {
-        float[] n1 = naive.gradW1t();
-        float[] n2 = naive.gradW2();
-        assertTrue(norm(n1) > 0 && norm(n2) > 0, what + ": zero reference gradient");
-        double e1 = diffNorm(n1, cpu.gradW1t()) / norm(n1);
-        double e2 = diffNorm(n2, cpu.gradW2()) / norm(n2);
-        assertTrue(e1 < GRAD_REL, what + ": W1 gradient relative error " + e1);
-        assertTrue(e2 < GRAD_REL, what + ": W2 gradient relative error " + e2);
-    }
-
-    /**
-     * Accuracy: a float and a double forward pass can only disagree on a sample whose two best
-     * logits are within float roundoff; allow one such sample, not more.
-     */
-    private static void assertStatsClose(String what, BatchStats naive, BatchStats cpu) {
-        assertEquals(naive.samples(), cpu.samples(), what + " samples");
-        assertEquals(naive.loss(), cpu.loss(), LOSS_REL * Math.abs(naive.loss()), what + " loss");
-        assertEquals(naive.accuracy(), cpu.accuracy(), 1.0 / naive.samples() + 1e-12, what + " accuracy");
     }
 
     @ParameterizedTest(name = "{0} {1} {2} p={3}")

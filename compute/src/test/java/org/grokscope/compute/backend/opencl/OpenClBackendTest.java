@@ -1,5 +1,8 @@
 package org.grokscope.compute.backend.opencl;
 
+import static org.grokscope.compute.backend.EngineAssertions.assertGradientsClose;
+import static org.grokscope.compute.backend.EngineAssertions.assertStatsClose;
+import static org.grokscope.compute.backend.EngineAssertions.norm;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -36,9 +39,6 @@ import org.junit.jupiter.api.Test;
  * the loud failure when a kernel cannot run as OpenCL.
  */
 class OpenClBackendTest {
-    /** Same bounds and reasoning as CpuBackendTwinTest: float32 against double, norm-wise. */
-    private static final double GRAD_REL = 1e-4;
-    private static final double LOSS_REL = 1e-5;
     private static final OptimizerSpec ADAMW =
             new OptimizerSpec(OptimizerKind.ADAMW, 0.01, 0.0, false, 1.0, 0.9, 0.98, 1e-8);
 
@@ -224,38 +224,5 @@ class OpenClBackendTest {
         OpenClException late = assertThrows(OpenClException.class,
                 () -> OpenClDevices.launch(k, device, device.createRange(64, 32), "double"));
         assertTrue(late.getMessage().contains("Java thread pool"), late.getMessage());
-    }
-
-    private static double norm(float[] a) {
-        double s = 0.0;
-        for (float v : a) {
-            s += (double) v * v;
-        }
-        return Math.sqrt(s);
-    }
-
-    private static double diffNorm(float[] a, float[] b) {
-        double s = 0.0;
-        for (int i = 0; i < a.length; i++) {
-            double d = (double) a[i] - b[i];
-            s += d * d;
-        }
-        return Math.sqrt(s);
-    }
-
-    private static void assertGradientsClose(String what, TrainingEngine naive, TrainingEngine cl) {
-        float[] n1 = naive.gradW1t();
-        float[] n2 = naive.gradW2();
-        assertTrue(norm(n1) > 0 && norm(n2) > 0, what + ": zero reference gradient");
-        double e1 = diffNorm(n1, cl.gradW1t()) / norm(n1);
-        double e2 = diffNorm(n2, cl.gradW2()) / norm(n2);
-        assertTrue(e1 < GRAD_REL, what + ": W1 gradient relative error " + e1);
-        assertTrue(e2 < GRAD_REL, what + ": W2 gradient relative error " + e2);
-    }
-
-    private static void assertStatsClose(String what, BatchStats naive, BatchStats cl) {
-        assertEquals(naive.samples(), cl.samples(), what + " samples");
-        assertEquals(naive.loss(), cl.loss(), LOSS_REL * Math.abs(naive.loss()), what + " loss");
-        assertEquals(naive.accuracy(), cl.accuracy(), 1.0 / naive.samples() + 1e-12, what + " accuracy");
     }
 }
