@@ -19,7 +19,7 @@ public final class Backends {
             case NAIVE:
                 return new NaiveBackend();
             case AUTO:
-                return OpenClDevices.hasGpu() ? new OpenClBackend(settings.opencl()) : new CpuBackend(settings);
+                return OpenClDevices.hasGpu(settings.opencl()) ? new OpenClBackend(settings.opencl()) : new CpuBackend(settings);
             case CPU:
                 return new CpuBackend(settings);
             case OPENCL:

@@ -51,6 +51,49 @@ public final class OpenClDevices {
         return list().stream().anyMatch(d -> d.getType() == Device.TYPE.GPU);
     }
 
+    /**
+     * {@link #hasGpu()}, but without loading any OpenCL driver when the ICD files show that every
+     * installed driver is CPU-only (or none is installed): loading pocl replaces the JVM's signal
+     * handlers, a risk a plain CPU run should not take.
+     */
+    public static boolean hasGpu(OpenClSettings settings) {
+        return mayOfferGpu(installedDrivers(vendorFiles()), settings.cpuOnlyDrivers()) && hasGpu();
+    }
+
+    /** True when some installed driver is not known to be CPU-only. */
+    static boolean mayOfferGpu(List<String> drivers, List<String> cpuOnly) {
+        return drivers.stream().anyMatch(lib -> cpuOnly.stream()
+                .noneMatch(cpu -> lib.toLowerCase(Locale.ROOT).contains(cpu.toLowerCase(Locale.ROOT))));
+    }
+
+    /** Where the ICD loader looks for drivers: $OCL_ICD_VENDORS, else /etc/OpenCL/vendors. */
+    static java.nio.file.Path vendorFiles() {
+        String vendors = System.getenv("OCL_ICD_VENDORS");
+        return java.nio.file.Path.of(vendors == null || vendors.isBlank() ? "/etc/OpenCL/vendors" : vendors);
+    }
+
+    /** The driver libraries named by the ICD files in a vendors folder (or one ICD file). */
+    static List<String> installedDrivers(java.nio.file.Path where) {
+        List<String> drivers = new ArrayList<>();
+        try {
+            List<java.nio.file.Path> icds = new ArrayList<>();
+            if (java.nio.file.Files.isDirectory(where)) {
+                try (var files = java.nio.file.Files.list(where)) {
+                    files.filter(f -> f.getFileName().toString().endsWith(".icd")).forEach(icds::add);
+                }
+            } else if (java.nio.file.Files.isRegularFile(where)) {
+                icds.add(where);
+            }
+            for (java.nio.file.Path icd : icds) {
+                drivers.add(java.nio.file.Files.readString(icd).strip());
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // unreadable vendor files: let the OpenCL probe decide
+            drivers.add(where.toString());
+        }
+        return drivers;
+    }
+
     /** The device the settings ask for; fails when there is none. */
     public static OpenCLDevice select(OpenClSettings settings) {
         List<OpenCLDevice> devices = list();

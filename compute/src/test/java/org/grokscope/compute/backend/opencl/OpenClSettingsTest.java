@@ -12,7 +12,7 @@ class OpenClSettingsTest {
     @Test
     void defaultsComeFromReferenceConf() {
         OpenClSettings s = ComputeSettings.defaults().opencl();
-        assertEquals(new OpenClSettings("auto", OpenClSettings.Gemm.AUTO, 16, 64), s);
+        assertEquals(new OpenClSettings("auto", OpenClSettings.Gemm.AUTO, 16, 64, java.util.List.of("pocl")), s);
     }
 
     @Test
