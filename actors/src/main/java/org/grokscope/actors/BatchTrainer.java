@@ -17,14 +17,12 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.grokscope.compute.backend.TrainingEngine;
-import org.grokscope.compute.model.ModelShape;
 import org.grokscope.compute.model.Weights;
 import org.grokscope.compute.optim.OptimizerState;
 import org.grokscope.compute.train.BatchedTrainingRun;
 import org.grokscope.protocol.EpochMetrics;
 import org.grokscope.protocol.RunSpec;
 import org.grokscope.protocol.events.CheckpointSaved;
-import org.grokscope.protocol.events.OptimizerCheckpoint;
 
 /**
  * Trains a group of compatible runs in lockstep on one batched engine, so one kernel launch
@@ -71,6 +69,8 @@ public final class BatchTrainer extends AbstractBehavior<BatchTrainer.Command> {
     /** Epochs each member's trainer has been handed (journaled or being journaled). */
     private final Map<String, Integer> handedOver = new HashMap<>();
     private final Map<String, Integer> checkpointHandedOver = new HashMap<>();
+    /** Each member's trainer, as its last request named it. */
+    private final Map<String, ActorRef<Trainer.Command>> trainers = new HashMap<>();
     private BatchedTrainingRun session;
     /** Member run ids in the session's member order. */
     private List<String> order = List.of();
@@ -108,7 +108,8 @@ public final class BatchTrainer extends AbstractBehavior<BatchTrainer.Command> {
     }
 
     private Behavior<Command> onLeave(Leave leave) {
-        if (members.remove(leave.runId()) != null || order.contains(leave.runId())) {
+        if (members.containsKey(leave.runId())) {
+            members.remove(leave.runId());
             rebuild = true;
         }
         return schedule();
@@ -142,8 +143,6 @@ public final class BatchTrainer extends AbstractBehavior<BatchTrainer.Command> {
         closeSession();
         return schedule();
     }
-
-    private final Map<String, ActorRef<Trainer.Command>> trainers = new HashMap<>();
 
     private ActorRef<Trainer.Command> trainerOf(String runId) {
         return trainers.get(runId);
@@ -218,11 +217,8 @@ public final class BatchTrainer extends AbstractBehavior<BatchTrainer.Command> {
             List<Weights> weights = new ArrayList<>();
             List<OptimizerState> states = new ArrayList<>();
             for (Ready r : chosen) {
-                CheckpointSaved cp = r.checkpoint();
-                ModelShape shape = ModelShape.of(r.spec());
-                OptimizerCheckpoint o = cp.optimizer();
-                weights.add(Weights.fromPaperLayout(shape, cp.w1(), cp.w2()));
-                states.add(new OptimizerState(o.step(), o.first1(), o.second1(), o.first2(), o.second2()));
+                weights.add(Checkpoints.weights(r.spec(), r.checkpoint()));
+                states.add(Checkpoints.optimizerState(r.checkpoint()));
             }
             session.restore(first.epoch(), weights, states);
         }
@@ -308,12 +304,11 @@ public final class BatchTrainer extends AbstractBehavior<BatchTrainer.Command> {
                 break;
             }
             int e = run.epoch();
-            boolean due = e == schedule.epochs() || (schedule.checkpointEvery() > 0 && e % schedule.checkpointEvery() == 0);
-            if (due) {
+            if (Checkpoints.due(schedule, e)) {
                 for (int r = 0; r < ids.size(); r++) {
                     String id = ids.get(r);
                     if (e > checkpointed.get(id)) {
-                        checkpoints.put(id, checkpoint(run.member(r), e));
+                        checkpoints.put(id, Checkpoints.of(run.member(r), e));
                         checkpointed.put(id, e);
                     }
                 }
@@ -337,13 +332,6 @@ public final class BatchTrainer extends AbstractBehavior<BatchTrainer.Command> {
             chunks.put(id, new Trainer.Chunk(f, checkpoints.get(id), d, finished && !d, error));
         }
         return new ChunkDone(chunks, newHanded, checkpointed, error != null);
-    }
-
-    private static CheckpointSaved checkpoint(TrainingEngine engine, int epoch) {
-        Weights w = engine.weights();
-        OptimizerState o = engine.optimizerState();
-        return new CheckpointSaved(epoch, w.shape().p(), w.shape().width(), w.w1(), w.w2(),
-                new OptimizerCheckpoint(o.step(), o.first1(), o.second1(), o.first2(), o.second2()));
     }
 
     private void closeSession() {

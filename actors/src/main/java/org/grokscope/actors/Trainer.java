@@ -21,9 +21,6 @@ import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
-import org.grokscope.compute.model.ModelShape;
-import org.grokscope.compute.model.Weights;
-import org.grokscope.compute.optim.OptimizerState;
 import org.grokscope.compute.train.GrokProgress;
 import org.grokscope.compute.train.TrainingRun;
 import org.grokscope.protocol.EpochMetrics;
@@ -31,7 +28,6 @@ import org.grokscope.protocol.RunSpec;
 import org.grokscope.protocol.RunStatus;
 import org.grokscope.protocol.events.CheckpointSaved;
 import org.grokscope.protocol.events.EpochCompleted;
-import org.grokscope.protocol.events.OptimizerCheckpoint;
 import org.grokscope.protocol.events.RunCompleted;
 import org.grokscope.protocol.events.RunEvent;
 import org.grokscope.protocol.events.RunFailed;
@@ -531,10 +527,8 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
                 diverged = true;
                 break;
             }
-            boolean due = m.epoch() == spec.epochs()
-                    || (spec.checkpointEvery() > 0 && m.epoch() % spec.checkpointEvery() == 0);
-            if (due && m.epoch() > checkpointHandedOver) {
-                checkpoint = checkpoint(session, m.epoch());
+            if (Checkpoints.due(spec, m.epoch()) && m.epoch() > checkpointHandedOver) {
+                checkpoint = Checkpoints.of(session.engine(), m.epoch());
                 checkpointHandedOver = m.epoch();
                 break;
             }
@@ -554,19 +548,9 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
         TrainingRun run = TrainingRun.create(spec, settings.compute());
         CheckpointSaved cp = state.checkpoint();
         if (cp != null) {
-            ModelShape shape = ModelShape.of(spec);
-            OptimizerCheckpoint o = cp.optimizer();
-            run.restore(cp.epoch(), Weights.fromPaperLayout(shape, cp.w1(), cp.w2()),
-                    new OptimizerState(o.step(), o.first1(), o.second1(), o.first2(), o.second2()));
+            run.restore(cp.epoch(), Checkpoints.weights(spec, cp), Checkpoints.optimizerState(cp));
         }
         return run;
-    }
-
-    private static CheckpointSaved checkpoint(TrainingRun run, int epoch) {
-        Weights w = run.engine().weights();
-        OptimizerState o = run.engine().optimizerState();
-        return new CheckpointSaved(epoch, w.shape().p(), w.shape().width(), w.w1(), w.w2(),
-                new OptimizerCheckpoint(o.step(), o.first1(), o.second1(), o.first2(), o.second2()));
     }
 
     private void leaveGroup() {
