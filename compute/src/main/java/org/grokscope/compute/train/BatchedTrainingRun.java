@@ -70,8 +70,10 @@ public final class BatchedTrainingRun implements AutoCloseable {
         List<Weights> init = new ArrayList<>();
         List<Optimizer> optimizers = new ArrayList<>();
         List<Dataset> train = new ArrayList<>();
+        // the key fixes task and p, so every member splits the same dataset
+        Dataset all = Dataset.of(Tasks.parse(specs.get(0).task(), specs.get(0).p()));
         for (RunSpec s : specs) {
-            Split split = Split.of(Dataset.of(Tasks.parse(s.task(), s.p())), s.alpha(), s.splitSeed());
+            Split split = Split.of(all, s.alpha(), s.splitSeed());
             splits.add(split);
             init.add(Weights.init(ModelShape.of(s), s.initSeed()));
             optimizers.add(new Optimizer(s.optimizer()));
