@@ -10,21 +10,26 @@ import org.grokscope.compute.backend.opencl.OpenClSettings;
  * @param threads  worker threads of the CPU backend (resolved: never 0)
  * @param lanes    gradient accumulators the batch is split over; fixes the summation order
  * @param tileRows rows per tile of the fused CPU step
+ * @param spinMicros how long an idle worker thread of the CPU backend spins before it parks
  * @param opencl   settings of the OpenCL backend
  */
-public record ComputeSettings(int threads, int lanes, int tileRows, OpenClSettings opencl) {
+public record ComputeSettings(int threads, int lanes, int tileRows, int spinMicros, OpenClSettings opencl) {
     public ComputeSettings {
         if (threads < 1 || lanes < 1 || tileRows < 1) {
             throw new IllegalArgumentException("threads, lanes and tile-rows must be positive");
+        }
+        if (spinMicros < 0) {
+            throw new IllegalArgumentException("spin-micros must not be negative");
         }
         if (opencl == null) {
             throw new IllegalArgumentException("opencl settings must not be null");
         }
     }
 
-    /** CPU settings with the OpenCL defaults of {@code reference.conf}. */
+    /** CPU settings with the spin time and OpenCL defaults of {@code reference.conf}. */
     public ComputeSettings(int threads, int lanes, int tileRows) {
-        this(threads, lanes, tileRows, OpenClSettings.create(ConfigFactory.load()));
+        this(threads, lanes, tileRows, ConfigFactory.load().getInt("grokscope.compute.cpu.spin-micros"),
+                OpenClSettings.create(ConfigFactory.load()));
     }
 
     public static ComputeSettings create(Config config) {
@@ -34,7 +39,7 @@ public record ComputeSettings(int threads, int lanes, int tileRows, OpenClSettin
             threads = Runtime.getRuntime().availableProcessors();
         }
         return new ComputeSettings(threads, c.getInt("cpu.lanes"), c.getInt("cpu.tile-rows"),
-                OpenClSettings.create(config));
+                c.getInt("cpu.spin-micros"), OpenClSettings.create(config));
     }
 
     public static ComputeSettings defaults() {
@@ -42,10 +47,10 @@ public record ComputeSettings(int threads, int lanes, int tileRows, OpenClSettin
     }
 
     public ComputeSettings withThreads(int newThreads) {
-        return new ComputeSettings(newThreads, lanes, tileRows, opencl);
+        return new ComputeSettings(newThreads, lanes, tileRows, spinMicros, opencl);
     }
 
     public ComputeSettings withOpenCl(OpenClSettings newOpencl) {
-        return new ComputeSettings(threads, lanes, tileRows, newOpencl);
+        return new ComputeSettings(threads, lanes, tileRows, spinMicros, newOpencl);
     }
 }

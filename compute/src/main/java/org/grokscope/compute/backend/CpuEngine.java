@@ -3,12 +3,9 @@ package org.grokscope.compute.backend;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.grokscope.compute.ComputeSettings;
 import org.grokscope.compute.model.Activations;
 import org.grokscope.compute.model.Losses;
@@ -18,6 +15,7 @@ import org.grokscope.compute.optim.Optimizer;
 import org.grokscope.compute.optim.OptimizerState;
 import org.grokscope.compute.task.Dataset;
 import org.grokscope.protocol.Activation;
+import org.grokscope.protocol.LossKind;
 
 /**
  * A run on the CPU backend. The batch is cut into a fixed number of lanes; each lane walks its
@@ -27,7 +25,10 @@ import org.grokscope.protocol.Activation;
  * order, so the result does not depend on how many threads ran the lanes.
  *
  * <p>W1 (transposed) and its gradients are held as one array per embedding row, so the row loops
- * index from 0 and vectorise; {@link #weights()} flattens them back.
+ * index from 0 and vectorise; {@link #weights()} flattens them back. A full-batch step walks the
+ * training pairs sorted by their first token: consecutive samples then share their first
+ * embedding row, which stays in L1 cache, and its gradient is summed in a row-sized buffer and
+ * added to the lane's gradient once per token instead of once per sample.
  */
 final class CpuEngine implements TrainingEngine {
     private final ModelShape shape;
@@ -35,7 +36,7 @@ final class CpuEngine implements TrainingEngine {
     private final Dataset train;
     private final int[] allRows;
     private final int threads;
-    private final ExecutorService pool;
+    private final WorkerGang gang;
     private final Lane[] lanes;
 
     // w1 and g1 are (2p) rows of N; w2 and g2 are (P,N) row-major
@@ -54,13 +55,9 @@ final class CpuEngine implements TrainingEngine {
         this.shape = initial.shape();
         this.optimizer = optimizer;
         this.train = train;
-        this.allRows = identity(train.size());
+        this.allRows = sortedByTokens(train);
         this.threads = settings.threads();
-        this.pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "grokscope-cpu");
-            t.setDaemon(true);
-            return t;
-        });
+        this.gang = new WorkerGang(threads, TimeUnit.MICROSECONDS.toNanos(settings.spinMicros()), "grokscope-cpu");
         this.lanes = new Lane[settings.lanes()];
         for (int l = 0; l < lanes.length; l++) {
             lanes[l] = new Lane(shape, settings.tileRows());
@@ -97,7 +94,7 @@ final class CpuEngine implements TrainingEngine {
         int[] r = rows == null ? allRows : rows;
         w2buf.put(0, w2);
         runLanes(r.length, (lane, from, to) -> lane.train(train, r, from, to, r.length, w1, w2buf));
-        List<Callable<Void>> reduce = new ArrayList<>();
+        List<Runnable> reduce = new ArrayList<>();
         for (int[] range : split(w1.length)) {
             reduce.add(() -> {
                 for (int row = range[0]; row < range[1]; row++) {
@@ -110,7 +107,6 @@ final class CpuEngine implements TrainingEngine {
                         optimizer.update(update, w1[row], target, first1[row], second1[row], 0, target.length);
                     }
                 }
-                return null;
             });
         }
         for (int[] range : split(w2.length)) {
@@ -122,7 +118,6 @@ final class CpuEngine implements TrainingEngine {
                 if (update != null) {
                     optimizer.update(update, w2, g2, first2, second2, range[0], range[1]);
                 }
-                return null;
             });
         }
         invokeAll(reduce);
@@ -147,20 +142,16 @@ final class CpuEngine implements TrainingEngine {
     public void applyUpdate() {
         long t = step + 1;
         Optimizer.StepConstants c = optimizer.constants(t);
-        List<Callable<Void>> tasks = new ArrayList<>();
+        List<Runnable> tasks = new ArrayList<>();
         for (int[] range : split(w1.length)) {
             tasks.add(() -> {
                 for (int row = range[0]; row < range[1]; row++) {
                     optimizer.update(c, w1[row], g1[row], first1[row], second1[row], 0, w1[row].length);
                 }
-                return null;
             });
         }
         for (int[] range : split(w2.length)) {
-            tasks.add(() -> {
-                optimizer.update(c, w2, g2, first2, second2, range[0], range[1]);
-                return null;
-            });
+            tasks.add(() -> optimizer.update(c, w2, g2, first2, second2, range[0], range[1]));
         }
         invokeAll(tasks);
         step = t;
@@ -209,7 +200,7 @@ final class CpuEngine implements TrainingEngine {
 
     @Override
     public void close() {
-        pool.shutdownNow();
+        gang.close();
     }
 
     private static float[] flatten(float[][] rows) {
@@ -229,6 +220,16 @@ final class CpuEngine implements TrainingEngine {
         return rows;
     }
 
+    /** The training set's row indices ordered by (first token, second token). */
+    static int[] sortedByTokens(Dataset data) {
+        Integer[] order = new Integer[data.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.<Integer>comparingInt(i -> data.n()[i]).thenComparingInt(i -> data.m()[i]));
+        return Arrays.stream(order).mapToInt(Integer::intValue).toArray();
+    }
+
     private static int[] identity(int size) {
         int[] rows = new int[size];
         for (int i = 0; i < size; i++) {
@@ -243,17 +244,8 @@ final class CpuEngine implements TrainingEngine {
 
     /** Lane l takes rows [l·B/L, (l+1)·B/L): a fixed partition whatever the thread count. */
     private void runLanes(int batch, LaneWork work) {
-        List<Callable<Void>> tasks = new ArrayList<>(lanes.length);
-        for (int l = 0; l < lanes.length; l++) {
-            Lane lane = lanes[l];
-            int from = (int) ((long) batch * l / lanes.length);
-            int to = (int) ((long) batch * (l + 1) / lanes.length);
-            tasks.add(() -> {
-                work.run(lane, from, to);
-                return null;
-            });
-        }
-        invokeAll(tasks);
+        gang.run(lanes.length, l -> work.run(lanes[l],
+                (int) ((long) batch * l / lanes.length), (int) ((long) batch * (l + 1) / lanes.length)));
     }
 
     private BatchStats collect(int batch) {
@@ -280,21 +272,8 @@ final class CpuEngine implements TrainingEngine {
         return ranges;
     }
 
-    private void invokeAll(List<Callable<Void>> tasks) {
-        try {
-            for (Future<Void> f : pool.invokeAll(tasks)) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted during a training step", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(cause);
-        }
+    private void invokeAll(List<Runnable> tasks) {
+        gang.run(tasks.size(), i -> tasks.get(i).run());
     }
 
     /** Per-lane scratch and accumulators; touched by one thread at a time. */
@@ -302,6 +281,10 @@ final class CpuEngine implements TrainingEngine {
         private final ModelShape shape;
         private final int tileRows;
         private final float[] row;
+        // gradient of the current first-token row, summed over its consecutive samples
+        private final float[] firstRowGrad;
+        private final int[] labels;
+        private final float[] classSums;
         private final float[] out;
         private final FloatBuffer zb;
         private final FloatBuffer dzb;
@@ -318,6 +301,9 @@ final class CpuEngine implements TrainingEngine {
             int n = shape.width();
             int p = shape.p();
             row = new float[n];
+            firstRowGrad = new float[n];
+            labels = new int[tileRows];
+            classSums = new float[p];
             out = new float[tileRows * p];
             zb = Blas.allocate(tileRows * n);
             dzb = Blas.allocate(tileRows * n);
@@ -339,15 +325,22 @@ final class CpuEngine implements TrainingEngine {
             lossSum = 0.0;
             correct = 0;
             boolean first = true;
+            int firstRow = -1;
             for (int t0 = from; t0 < to; t0 += tileRows) {
                 int tile = Math.min(tileRows, to - t0);
                 forwardTile(data, rows, t0, tile, w1, w2);
                 for (int i = 0; i < tile; i++) {
-                    int label = data.q()[rows[t0 + i]];
-                    if (Losses.argmax(out, i * p, p) == label) {
+                    labels[i] = data.q()[rows[t0 + i]];
+                    if (Losses.argmax(out, i * p, p) == labels[i]) {
                         correct++;
                     }
-                    lossSum += Losses.rowLoss(shape.loss(), out, i * p, label, p, batch, out, i * p);
+                }
+                if (shape.loss() == LossKind.MSE) {
+                    lossSum += Losses.mseTile(out, tile, labels, p, batch, classSums);
+                } else {
+                    for (int i = 0; i < tile; i++) {
+                        lossSum += Losses.rowLoss(shape.loss(), out, i * p, labels[i], p, batch, out, i * p);
+                    }
                 }
                 outb.put(0, out, 0, tile * p);
                 // dZ (T,N) = s·R (T,P)·W2 (P,N)
@@ -359,15 +352,32 @@ final class CpuEngine implements TrainingEngine {
                     int b = rows[t0 + i];
                     int r1 = data.n()[b];
                     int r2 = p + data.m()[b];
+                    if (r1 != firstRow) {
+                        flushFirstRow(firstRow);
+                        firstRow = r1;
+                    }
                     dzb.get(i * n, row);
-                    Activations.backwardRow(act, w1[r1], w1[r2], row, g1[r1], g1[r2], n);
+                    Activations.backwardRow(act, w1[r1], w1[r2], row, firstRowGrad, g1[r2], n);
                 }
             }
+            flushFirstRow(firstRow);
             if (first) {
                 Arrays.fill(g2, 0.0f);
             } else {
                 g2b.get(0, g2);
             }
+        }
+
+        /** Adds the summed gradient of first-token row r (if any) to the lane's W1 gradient. */
+        private void flushFirstRow(int r) {
+            if (r < 0) {
+                return;
+            }
+            float[] target = g1[r];
+            for (int k = 0; k < target.length; k++) {
+                target[k] += firstRowGrad[k];
+            }
+            Arrays.fill(firstRowGrad, 0.0f);
         }
 
         void evaluate(Dataset data, int[] rows, int from, int to, float[][] w1, FloatBuffer w2) {

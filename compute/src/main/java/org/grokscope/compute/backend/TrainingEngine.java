@@ -12,8 +12,9 @@ import org.grokscope.compute.task.Dataset;
 public interface TrainingEngine extends AutoCloseable {
 
     /**
-     * Forward and backward over the given rows of the training set (null: all rows, in order);
-     * keeps the gradients and returns loss and accuracy of the weights before the update.
+     * Forward and backward over the given rows of the training set (null: all rows, summed in an
+     * order of the backend's choosing); keeps the gradients and returns loss and accuracy of the
+     * weights before the update.
      */
     BatchStats computeGradients(int[] rows);
 

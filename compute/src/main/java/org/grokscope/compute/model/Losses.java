@@ -1,5 +1,6 @@
 package org.grokscope.compute.model;
 
+import java.util.Arrays;
 import org.grokscope.protocol.LossKind;
 
 /**
@@ -22,6 +23,34 @@ public final class Losses {
             }
         }
         return best;
+    }
+
+    /**
+     * MSE over a tile of rows at once: the unnormalised loss (the sum of {@link #rowLoss} over the
+     * rows), with out (rows, classes) overwritten by dL/dout for a batch of {@code batch} samples,
+     * as {@link #rowLoss} writes it. The squares are summed per class across rows (classSums holds
+     * at least {@code classes} floats), so the inner loop has no reduction and vectorises.
+     */
+    public static double mseTile(float[] out, int rows, int[] labels, int classes, int batch, float[] classSums) {
+        // out is (rows, classes); labels is (rows)
+        float coef = 2.0f / ((float) batch * classes);
+        for (int i = 0; i < rows; i++) {
+            out[i * classes + labels[i]] -= 1.0f;
+        }
+        Arrays.fill(classSums, 0, classes, 0.0f);
+        for (int i = 0; i < rows; i++) {
+            int o = i * classes;
+            for (int j = 0; j < classes; j++) {
+                float d = out[o + j];
+                classSums[j] += d * d;
+                out[o + j] = coef * d;
+            }
+        }
+        double sum = 0.0;
+        for (int j = 0; j < classes; j++) {
+            sum += classSums[j];
+        }
+        return sum;
     }
 
     /**

@@ -1,0 +1,52 @@
+package org.grokscope.compute.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
+import org.grokscope.protocol.LossKind;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * {@link Losses#mseTile} against its twin, {@link Losses#rowLoss} applied row by row (residuals),
+ * and against Σ (out − onehot)² in double (loss).
+ */
+class LossesTest {
+
+    @ParameterizedTest
+    @CsvSource({"1, 2", "7, 5", "256, 97", "33, 113"})
+    void mseTileMatchesRowLossRowByRow(int rows, int classes) {
+        Random random = new Random(rows * 31L + classes);
+        float[] logits = new float[rows * classes];
+        int[] labels = new int[rows];
+        for (int i = 0; i < logits.length; i++) {
+            logits[i] = (float) random.nextGaussian();
+        }
+        for (int i = 0; i < rows; i++) {
+            labels[i] = random.nextInt(classes);
+            // some rows near their target, as after fitting, where the loss is a small difference
+            if (i % 3 == 0) {
+                for (int j = 0; j < classes; j++) {
+                    logits[i * classes + j] = (j == labels[i] ? 1.0f : 0.0f) + 1e-3f * (float) random.nextGaussian();
+                }
+            }
+        }
+        int batch = 4 * rows + 1;
+        float[] twinResidual = new float[logits.length];
+        double exact = 0.0;
+        for (int i = 0; i < rows; i++) {
+            Losses.rowLoss(LossKind.MSE, logits, i * classes, labels[i], classes, batch, twinResidual, i * classes);
+            for (int j = 0; j < classes; j++) {
+                double d = (double) logits[i * classes + j] - (j == labels[i] ? 1.0 : 0.0);
+                exact += d * d;
+            }
+        }
+        float[] out = logits.clone();
+        double loss = Losses.mseTile(out, rows, labels, classes, batch, new float[classes + 3]);
+        // residuals are the same float expression, coef·(out − onehot): equal bit for bit
+        assertArrayEquals(twinResidual, out, 0.0f);
+        // float squares summed per class over at most 256 rows: relative 1e-5
+        assertEquals(exact, loss, 1e-5 * exact);
+    }
+}
