@@ -39,7 +39,9 @@ final class CpuEngine implements TrainingEngine {
     private final WorkerGang gang;
     private final Lane[] lanes;
 
-    // w1 and g1 are (2p) rows of N; w2 and g2 are (P,N) row-major
+    // w1 and g1 are (2p) rows of N. W2, its gradient and its optimizer state are held transposed,
+    // (N,P) row-major: OpenBLAS computes dW2ᵀ = Zᵀ·R 5-10% faster than dW2 = Rᵀ·Z on these shapes
+    // and the other two GEMMs run as fast either way; weights() and the checkpoints use (P,N).
     private final float[][] w1;
     private final float[] w2;
     private final FloatBuffer w2buf;
@@ -159,7 +161,7 @@ final class CpuEngine implements TrainingEngine {
 
     @Override
     public Weights weights() {
-        return new Weights(shape, flatten(w1), w2.clone());
+        return new Weights(shape, flatten(w1), transpose(w2, shape.width(), shape.p()));
     }
 
     @Override
@@ -169,7 +171,7 @@ final class CpuEngine implements TrainingEngine {
 
     @Override
     public float[] gradW2() {
-        return g2.clone();
+        return transpose(g2, shape.width(), shape.p());
     }
 
     @Override
@@ -184,17 +186,18 @@ final class CpuEngine implements TrainingEngine {
 
     @Override
     public OptimizerState optimizerState() {
-        return new OptimizerState(step, flatten(first1), flatten(second1), first2.clone(), second2.clone());
+        return new OptimizerState(step, flatten(first1), flatten(second1),
+                transpose(first2, shape.width(), shape.p()), transpose(second2, shape.width(), shape.p()));
     }
 
     @Override
     public void restore(Weights weights, OptimizerState state) {
         unflatten(weights.w1t(), w1);
-        System.arraycopy(weights.w2(), 0, w2, 0, w2.length);
+        System.arraycopy(transpose(weights.w2(), shape.p(), shape.width()), 0, w2, 0, w2.length);
         first1 = unflatten(state.first1(), new float[w1.length][shape.width()]);
         second1 = unflatten(state.second1(), new float[w1.length][shape.width()]);
-        first2 = state.first2().clone();
-        second2 = state.second2().clone();
+        first2 = transpose(state.first2(), shape.p(), shape.width());
+        second2 = transpose(state.second2(), shape.p(), shape.width());
         step = state.step();
     }
 
@@ -218,6 +221,17 @@ final class CpuEngine implements TrainingEngine {
             System.arraycopy(flat, r * n, rows[r], 0, n);
         }
         return rows;
+    }
+
+    /** A (rows, cols) row-major matrix as its (cols, rows) transpose, in a new array. */
+    private static float[] transpose(float[] a, int rows, int cols) {
+        float[] t = new float[a.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = a[r * cols + c];
+            }
+        }
+        return t;
     }
 
     /** The training set's row indices ordered by (first token, second token). */
@@ -291,7 +305,7 @@ final class CpuEngine implements TrainingEngine {
         private final FloatBuffer outb;
         private final FloatBuffer g2b;
         final float[][] g1;
-        final float[] g2;
+        final float[] g2;   // this lane's dW2ᵀ, (N,P)
         double lossSum;
         long correct;
 
@@ -313,8 +327,8 @@ final class CpuEngine implements TrainingEngine {
             g2 = new float[shape.w2Size()];
         }
 
-        // w1 is (2p) rows of N, w2 is (P,N); a tile's z and dz are (T,N), out and the residual (T,P)
-        void train(Dataset data, int[] rows, int from, int to, int batch, float[][] w1, FloatBuffer w2) {
+        // w1 is (2p) rows of N, w2t is (N,P); a tile's z and dz are (T,N), out and the residual (T,P)
+        void train(Dataset data, int[] rows, int from, int to, int batch, float[][] w1, FloatBuffer w2t) {
             int n = shape.width();
             int p = shape.p();
             float s = shape.readoutScale();
@@ -328,7 +342,7 @@ final class CpuEngine implements TrainingEngine {
             int firstRow = -1;
             for (int t0 = from; t0 < to; t0 += tileRows) {
                 int tile = Math.min(tileRows, to - t0);
-                forwardTile(data, rows, t0, tile, w1, w2);
+                forwardTile(data, rows, t0, tile, w1, w2t);
                 for (int i = 0; i < tile; i++) {
                     labels[i] = data.q()[rows[t0 + i]];
                     if (Losses.argmax(out, i * p, p) == labels[i]) {
@@ -343,10 +357,10 @@ final class CpuEngine implements TrainingEngine {
                     }
                 }
                 outb.put(0, out, 0, tile * p);
-                // dZ (T,N) = s·R (T,P)·W2 (P,N)
-                Blas.sgemm(false, false, tile, n, p, s, outb, p, w2, n, 0.0f, dzb, n);
-                // dW2 (P,N) += s·Rᵀ (P,T)·Z (T,N)
-                Blas.sgemm(true, false, p, n, tile, s, outb, p, zb, n, first ? 0.0f : 1.0f, g2b, n);
+                // dZ (T,N) = s·R (T,P)·W2 (P,N), with W2 as w2tᵀ
+                Blas.sgemm(false, true, tile, n, p, s, outb, p, w2t, p, 0.0f, dzb, n);
+                // dW2ᵀ (N,P) += s·Zᵀ (N,T)·R (T,P)
+                Blas.sgemm(true, false, n, p, tile, s, zb, n, outb, p, first ? 0.0f : 1.0f, g2b, p);
                 first = false;
                 for (int i = 0; i < tile; i++) {
                     int b = rows[t0 + i];
@@ -380,13 +394,13 @@ final class CpuEngine implements TrainingEngine {
             Arrays.fill(firstRowGrad, 0.0f);
         }
 
-        void evaluate(Dataset data, int[] rows, int from, int to, float[][] w1, FloatBuffer w2) {
+        void evaluate(Dataset data, int[] rows, int from, int to, float[][] w1, FloatBuffer w2t) {
             int p = shape.p();
             lossSum = 0.0;
             correct = 0;
             for (int t0 = from; t0 < to; t0 += tileRows) {
                 int tile = Math.min(tileRows, to - t0);
-                forwardTile(data, rows, t0, tile, w1, w2);
+                forwardTile(data, rows, t0, tile, w1, w2t);
                 for (int i = 0; i < tile; i++) {
                     int label = data.q()[rows[t0 + i]];
                     if (Losses.argmax(out, i * p, p) == label) {
@@ -397,8 +411,8 @@ final class CpuEngine implements TrainingEngine {
             }
         }
 
-        /** Z = φ(gather) into zb row by row, then out (T,P) = s·Z·W2ᵀ, copied to the heap for the loss. */
-        private void forwardTile(Dataset data, int[] rows, int t0, int tile, float[][] w1, FloatBuffer w2) {
+        /** Z = φ(gather) into zb row by row, then out (T,P) = s·Z·W2ᵀ (w2t is W2ᵀ), copied to the heap for the loss. */
+        private void forwardTile(Dataset data, int[] rows, int t0, int tile, float[][] w1, FloatBuffer w2t) {
             int n = shape.width();
             int p = shape.p();
             for (int i = 0; i < tile; i++) {
@@ -406,7 +420,7 @@ final class CpuEngine implements TrainingEngine {
                 Activations.forwardRow(shape.activation(), w1[data.n()[b]], w1[p + data.m()[b]], row, n);
                 zb.put(i * n, row);
             }
-            Blas.sgemm(false, true, tile, p, n, shape.readoutScale(), zb, n, w2, n, 0.0f, outb, p);
+            Blas.sgemm(false, false, tile, p, n, shape.readoutScale(), zb, n, w2t, p, 0.0f, outb, p);
             outb.get(0, out, 0, tile * p);
         }
     }
