@@ -345,7 +345,7 @@ final class CpuEngine implements TrainingEngine {
                 forwardTile(data, rows, t0, tile, w1, w2t);
                 for (int i = 0; i < tile; i++) {
                     labels[i] = data.q()[rows[t0 + i]];
-                    if (Losses.argmax(out, i * p, p) == labels[i]) {
+                    if (Losses.isArgmax(out, i * p, p, labels[i])) {
                         correct++;
                     }
                 }
@@ -403,7 +403,7 @@ final class CpuEngine implements TrainingEngine {
                 forwardTile(data, rows, t0, tile, w1, w2t);
                 for (int i = 0; i < tile; i++) {
                     int label = data.q()[rows[t0 + i]];
-                    if (Losses.argmax(out, i * p, p) == label) {
+                    if (Losses.isArgmax(out, i * p, p, label)) {
                         correct++;
                     }
                     lossSum += Losses.rowLoss(shape.loss(), out, i * p, label, p, 1, null, 0);

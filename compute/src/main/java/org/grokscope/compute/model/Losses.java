@@ -26,6 +26,26 @@ public final class Losses {
     }
 
     /**
+     * Whether {@link #argmax} of the row is {@code label}: no earlier logit reaches it and no later
+     * one exceeds it. Stops at the first logit that does, so a row far from its label costs a few
+     * compares, and a fitted row a scan whose branches are always predicted.
+     */
+    public static boolean isArgmax(float[] out, int o, int classes, int label) {
+        float v = out[o + label];
+        for (int j = 0; j < label; j++) {
+            if (out[o + j] >= v) {
+                return false;
+            }
+        }
+        for (int j = label + 1; j < classes; j++) {
+            if (out[o + j] > v) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * MSE over a tile of rows at once: the unnormalised loss (the sum of {@link #rowLoss} over the
      * rows), with out (rows, classes) overwritten by dL/dout for a batch of {@code batch} samples,
      * as {@link #rowLoss} writes it. The squares are summed per class across rows (classSums holds

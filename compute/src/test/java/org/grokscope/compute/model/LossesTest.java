@@ -2,15 +2,18 @@ package org.grokscope.compute.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.grokscope.protocol.LossKind;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@link Losses#mseTile} against its twin, {@link Losses#rowLoss} applied row by row (residuals),
- * and against Σ (out − onehot)² in double (loss).
+ * and against Σ (out − onehot)² in double (loss); {@link Losses#isArgmax} against {@link Losses#argmax}.
  */
 class LossesTest {
 
@@ -48,5 +51,27 @@ class LossesTest {
         assertArrayEquals(twinResidual, out, 0.0f);
         // float squares summed per class over at most 256 rows: relative 1e-5
         assertEquals(exact, loss, 1e-5 * exact);
+    }
+
+    @Test
+    void isArgmaxAgreesWithArgmaxForEveryLabelIncludingTies() {
+        Random random = new Random(7);
+        int classes = 11;
+        float[] row = new float[classes];
+        for (int trial = 0; trial < 2000; trial++) {
+            for (int j = 0; j < classes; j++) {
+                // few distinct values, so ties (where the first maximum wins) are common
+                row[j] = random.nextInt(4);
+            }
+            int argmax = Losses.argmax(row, 0, classes);
+            for (int label = 0; label < classes; label++) {
+                assertEquals(label == argmax, Losses.isArgmax(row, 0, classes, label),
+                        "row " + java.util.Arrays.toString(row) + " label " + label);
+            }
+        }
+        // the first of two equal maxima, and a row offset
+        float[] tie = {9f, 3f, 2f, 3f, 1f};   // the row is tie[1..4]: 3, 2, 3, 1
+        assertTrue(Losses.isArgmax(tie, 1, 4, 0));
+        assertFalse(Losses.isArgmax(tie, 1, 4, 2));
     }
 }
