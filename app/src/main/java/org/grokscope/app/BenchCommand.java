@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -12,6 +13,7 @@ import org.grokscope.compute.ComputeSettings;
 import org.grokscope.compute.backend.Backends;
 import org.grokscope.compute.backend.BatchStats;
 import org.grokscope.compute.backend.Blas;
+import org.grokscope.compute.backend.CpuBackend;
 import org.grokscope.compute.backend.opencl.OpenClBackend;
 import org.grokscope.compute.backend.opencl.OpenClBatch;
 import org.grokscope.compute.backend.opencl.OpenClEngine;
@@ -101,6 +103,7 @@ public final class BenchCommand implements Callable<Integer> {
         out.flush();
         double first = Double.NaN;
         StringBuilder ratios = new StringBuilder();
+        StringBuilder gemmBound = new StringBuilder();
         for (BackendKind kind : kinds) {
             boolean naive = kind == BackendKind.NAIVE;
             RunSpec s = spec.withBackend(kind);
@@ -110,30 +113,21 @@ public final class BenchCommand implements Callable<Integer> {
                         : epochs != null ? epochs : opencl ? app.benchOpenClEpochs() : app.benchEpochs();
                 int warmup = naive ? 1 : opencl ? app.benchOpenClWarmup() : app.benchWarmup();
                 int batch = run.split().train().size();
-                for (int i = 0; i < warmup; i++) {
-                    run.engine().step(null);
-                }
-                // the median of several timed blocks: one hiccup of a shared machine moves it least
-                int blocks = naive ? 1 : app.benchRepetitions();
-                int perBlock = Math.max(1, timed / blocks);
-                double[] rates = new double[blocks];
-                for (int k = 0; k < blocks; k++) {
-                    long t0 = System.nanoTime();
-                    for (int i = 0; i < perBlock; i++) {
-                        run.engine().step(null);
-                    }
-                    rates[k] = perBlock / ((System.nanoTime() - t0) / 1e9);
-                }
-                double[] sorted = rates.clone();
-                java.util.Arrays.sort(sorted);
-                double rate = sorted[blocks / 2];
-                timed = perBlock * blocks;
                 // three GEMMs of p·N·B multiply-adds each per full-batch step
-                double gflops = 3.0 * 2.0 * spec.p() * spec.width() * batch * rate / 1e9;
-                out.printf(Locale.ROOT, "| %s | %s | %d | %.1f (%.1f–%.1f) | %.2f | %.1f |%n", kind.specName(),
-                        run.backend().device(), timed, rate, sorted[0], sorted[blocks - 1], 1000.0 / rate, gflops);
+                double flop = 3.0 * 2.0 * spec.p() * spec.width() * batch;
+                int blocks = naive ? 1 : app.benchRepetitions();
+                double rate = timeRow(out, kind.specName(), run.backend().device(), () -> run.engine().step(null),
+                        warmup, timed, blocks, flop);
                 if (run.engine() instanceof OpenClEngine cl) {
                     out.println("|  | " + cl.deviceReport() + " |  |  |  |  |");
+                }
+                if (kind == BackendKind.CPU) {
+                    // the same sgemm calls without the rest of the step: what the BLAS allows here
+                    double gemms = timeRow(out, "cpu, GEMMs only", "the step's sgemm calls (same lanes, tiles, threads), "
+                            + "nothing else", CpuBackend.gemmsOnly(run.engine()), warmup, timed, blocks, flop);
+                    gemmBound.append(String.format(Locale.ROOT,
+                            "cpu step / its GEMMs alone = %.2f (everything else in the step costs %.0f%% on top)",
+                            rate / gemms, 100.0 * (gemms / rate - 1.0)));
                 }
                 out.flush();
                 if (Double.isNaN(first)) {
@@ -148,8 +142,38 @@ public final class BenchCommand implements Callable<Integer> {
             out.println();
             out.println("speed ratios (same run, same machine): " + ratios.toString().strip());
         }
+        if (gemmBound.length() > 0) {
+            out.println();
+            out.println(gemmBound);
+        }
         out.flush();
         return 0;
+    }
+
+    /**
+     * Warms up, then times the step in blocks and prints one table row; returns the median of the
+     * blocks' epochs/s, which one hiccup of a shared machine moves least.
+     */
+    private static double timeRow(PrintWriter out, String name, String device, Runnable step, int warmup, int timed,
+                                  int blocks, double flopPerStep) {
+        for (int i = 0; i < warmup; i++) {
+            step.run();
+        }
+        int perBlock = Math.max(1, timed / blocks);
+        double[] rates = new double[blocks];
+        for (int k = 0; k < blocks; k++) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < perBlock; i++) {
+                step.run();
+            }
+            rates[k] = perBlock / ((System.nanoTime() - t0) / 1e9);
+        }
+        Arrays.sort(rates);
+        double rate = rates[blocks / 2];
+        out.printf(Locale.ROOT, "| %s | %s | %d | %.1f (%.1f–%.1f) | %.2f | %.1f |%n", name, device, perBlock * blocks,
+                rate, rates[0], rates[blocks - 1], 1000.0 / rate, flopPerStep * rate / 1e9);
+        out.flush();
+        return rate;
     }
 
     /** R runs of the spec per launch on the OpenCL backend, for each requested R. */

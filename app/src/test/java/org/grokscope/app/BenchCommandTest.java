@@ -7,11 +7,20 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import org.grokscope.compute.backend.opencl.OpenClDevices;
 import org.junit.jupiter.api.Test;
 
-/** {@code grokscope bench} on the OpenCL backend: the device it names, single and batched. */
+/** {@code grokscope bench}: the cpu step beside its GEMMs alone; on OpenCL the device it names, single and batched. */
 class BenchCommandTest {
     private static void assumeOpenCl() {
         assumeTrue(!OpenClDevices.list().isEmpty(),
                 "skipped: no OpenCL platform on this machine (CI installs pocl-opencl-icd ocl-icd-libopencl1)");
+    }
+
+    @Test
+    void cpuPrintsTheStepBesideItsGemmsAlone() {
+        Cli.Result r = Cli.run("bench", "--p", "11", "--width", "16", "--backends", "cpu", "--timed-epochs", "5");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("| cpu | ")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("| cpu, GEMMs only | ")), r.out());
+        assertTrue(r.out().contains("cpu step / its GEMMs alone = "), r.out());
     }
 
     @Test

@@ -31,4 +31,18 @@ public final class CpuBackend implements Backend {
     public TrainingEngine open(Weights initial, Optimizer optimizer, Dataset train) {
         return new CpuEngine(settings, initial, optimizer, train);
     }
+
+    /**
+     * For {@code grokscope bench}: the sgemm calls of one full-batch step of a cpu engine and nothing
+     * else (same lanes, tiles, shapes and threads), so a step's speed can be set against what its
+     * GEMMs alone allow on the same machine. The engine's training state is not touched.
+     *
+     * @throws IllegalArgumentException if the engine is not a cpu engine
+     */
+    public static Runnable gemmsOnly(TrainingEngine engine) {
+        if (!(engine instanceof CpuEngine cpu)) {
+            throw new IllegalArgumentException("not a cpu engine: " + engine.getClass().getSimpleName());
+        }
+        return cpu::gemmsOnly;
+    }
 }

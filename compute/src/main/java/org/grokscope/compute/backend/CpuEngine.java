@@ -132,6 +132,16 @@ final class CpuEngine implements TrainingEngine {
         }
     }
 
+    /**
+     * Only the sgemm calls of a full-batch step (same lanes, tiles and threads), on scratch
+     * buffers that the next step overwrites before reading: the cost of the step if everything but
+     * its GEMMs were free. Weights, gradients and optimizer state are not touched.
+     */
+    void gemmsOnly() {
+        w2buf.put(0, w2);
+        runLanes(allRows.length, (lane, from, to) -> lane.gemmsOnly(from, to, w2buf));
+    }
+
     @Override
     public BatchStats evaluate(Dataset data) {
         int[] rows = identity(data.size());
@@ -331,7 +341,6 @@ final class CpuEngine implements TrainingEngine {
         void train(Dataset data, int[] rows, int from, int to, int batch, float[][] w1, FloatBuffer w2t) {
             int n = shape.width();
             int p = shape.p();
-            float s = shape.readoutScale();
             Activation act = shape.activation();
             for (float[] g : g1) {
                 Arrays.fill(g, 0.0f);
@@ -357,10 +366,7 @@ final class CpuEngine implements TrainingEngine {
                     }
                 }
                 outb.put(0, out, 0, tile * p);
-                // dZ (T,N) = s·R (T,P)·W2 (P,N), with W2 as w2tᵀ
-                Blas.sgemm(false, true, tile, n, p, s, outb, p, w2t, p, 0.0f, dzb, n);
-                // dW2ᵀ (N,P) += s·Zᵀ (N,T)·R (T,P)
-                Blas.sgemm(true, false, n, p, tile, s, zb, n, outb, p, first ? 0.0f : 1.0f, g2b, p);
+                backwardGemms(tile, w2t, first);
                 first = false;
                 for (int i = 0; i < tile; i++) {
                     int b = rows[t0 + i];
@@ -420,8 +426,35 @@ final class CpuEngine implements TrainingEngine {
                 Activations.forwardRow(shape.activation(), w1[data.n()[b]], w1[p + data.m()[b]], row, n);
                 zb.put(i * n, row);
             }
-            Blas.sgemm(false, false, tile, p, n, shape.readoutScale(), zb, n, w2t, p, 0.0f, outb, p);
+            logitsGemm(tile, w2t);
             outb.get(0, out, 0, tile * p);
+        }
+
+        // zb is (T,N), w2t (N,P), outb (T,P)
+        private void logitsGemm(int tile, FloatBuffer w2t) {
+            int n = shape.width();
+            int p = shape.p();
+            Blas.sgemm(false, false, tile, p, n, shape.readoutScale(), zb, n, w2t, p, 0.0f, outb, p);
+        }
+
+        // outb holds the residual R (T,P); dzb gets dZ (T,N); g2b (N,P) is set (first) or added to
+        private void backwardGemms(int tile, FloatBuffer w2t, boolean first) {
+            int n = shape.width();
+            int p = shape.p();
+            float s = shape.readoutScale();
+            // dZ (T,N) = s·R (T,P)·W2 (P,N), with W2 as w2tᵀ
+            Blas.sgemm(false, true, tile, n, p, s, outb, p, w2t, p, 0.0f, dzb, n);
+            // dW2ᵀ (N,P) += s·Zᵀ (N,T)·R (T,P)
+            Blas.sgemm(true, false, n, p, tile, s, zb, n, outb, p, first ? 0.0f : 1.0f, g2b, p);
+        }
+
+        /** The three sgemm calls of train() over the same tiles, on whatever the buffers hold. */
+        void gemmsOnly(int from, int to, FloatBuffer w2t) {
+            for (int t0 = from; t0 < to; t0 += tileRows) {
+                int tile = Math.min(tileRows, to - t0);
+                logitsGemm(tile, w2t);
+                backwardGemms(tile, w2t, t0 == from);
+            }
         }
     }
 }

@@ -213,6 +213,26 @@ class CpuBackendTwinTest {
         }
     }
 
+    /** The bench's GEMMs-only pass uses the lanes' scratch only: steps around it give the same bits. */
+    @Test
+    void gemmsOnlyLeavesTheTrainingStateAlone() {
+        Setup s = setup(Activation.QUAD, LossKind.MSE, Parametrization.MEAN_FIELD, 19);
+        Optimizer opt = new Optimizer(ADAMW);
+        try (TrainingEngine plain = new CpuBackend(SETTINGS).open(s.init(), opt, s.split().train());
+             TrainingEngine probed = new CpuBackend(SETTINGS).open(s.init(), opt, s.split().train())) {
+            Runnable gemms = CpuBackend.gemmsOnly(probed);
+            for (int i = 0; i < 4; i++) {
+                plain.step(null);
+                gemms.run();
+                probed.step(null);
+                gemms.run();
+            }
+            assertTrue(plain.weights().sameBits(probed.weights()), "weights changed by the GEMMs-only pass");
+            assertArrayEquals(plain.gradW2(), probed.gradW2());
+            assertArrayEquals(plain.gradW1t(), probed.gradW1t());
+        }
+    }
+
     /** Lanes fix the summation order; threads must not matter, even more threads than lanes. */
     @Test
     void gradientsDoNotDependOnTheThreadCount() {
