@@ -38,6 +38,9 @@ final class CpuEngine implements TrainingEngine {
     private final int threads;
     private final WorkerGang gang;
     private final Lane[] lanes;
+    // one per worker thread: a lane borrows the scratch of the worker that runs it, so a thread
+    // reuses the same tile buffers (warm in its cache) whichever lane it takes
+    private final Scratch[] scratch;
 
     // w1 and g1 are (2p) rows of N. W2, its gradient and its optimizer state are held transposed,
     // (N,P) row-major: OpenBLAS computes dW2ᵀ = Zᵀ·R 5-10% faster than dW2 = Rᵀ·Z on these shapes
@@ -63,6 +66,10 @@ final class CpuEngine implements TrainingEngine {
         this.lanes = new Lane[settings.lanes()];
         for (int l = 0; l < lanes.length; l++) {
             lanes[l] = new Lane(shape, settings.tileRows());
+        }
+        this.scratch = new Scratch[threads];
+        for (int t = 0; t < threads; t++) {
+            scratch[t] = new Scratch(shape, settings.tileRows());
         }
         int rows = shape.inputs();
         int n = shape.width();
@@ -268,8 +275,10 @@ final class CpuEngine implements TrainingEngine {
 
     /** Lane l takes rows [l·B/L, (l+1)·B/L): a fixed partition whatever the thread count. */
     private void runLanes(int batch, LaneWork work) {
-        gang.run(lanes.length, l -> work.run(lanes[l],
-                (int) ((long) batch * l / lanes.length), (int) ((long) batch * (l + 1) / lanes.length)));
+        gang.run(lanes.length, (l, worker) -> {
+            lanes[l].use(scratch[worker]);
+            work.run(lanes[l], (int) ((long) batch * l / lanes.length), (int) ((long) batch * (l + 1) / lanes.length));
+        });
     }
 
     private BatchStats collect(int batch) {
@@ -297,31 +306,22 @@ final class CpuEngine implements TrainingEngine {
     }
 
     private void invokeAll(List<Runnable> tasks) {
-        gang.run(tasks.size(), i -> tasks.get(i).run());
+        gang.run(tasks.size(), (i, worker) -> tasks.get(i).run());
     }
 
-    /** Per-lane scratch and accumulators; touched by one thread at a time. */
-    private static final class Lane {
-        private final ModelShape shape;
-        private final int tileRows;
-        private final float[] row;
+    /** One worker's tile buffers; nothing in them outlives the lane that borrows them. */
+    private static final class Scratch {
+        final float[] row;
         // gradient of the current first-token row, summed over its consecutive samples
-        private final float[] firstRowGrad;
-        private final int[] labels;
-        private final float[] classSums;
-        private final float[] out;
-        private final FloatBuffer zb;
-        private final FloatBuffer dzb;
-        private final FloatBuffer outb;
-        private final FloatBuffer g2b;
-        final float[][] g1;
-        final float[] g2;   // this lane's dW2ᵀ, (N,P)
-        double lossSum;
-        long correct;
+        final float[] firstRowGrad;
+        final int[] labels;
+        final float[] classSums;
+        final float[] out;
+        final FloatBuffer zb;
+        final FloatBuffer dzb;
+        final FloatBuffer outb;
 
-        Lane(ModelShape shape, int tileRows) {
-            this.shape = shape;
-            this.tileRows = tileRows;
+        Scratch(ModelShape shape, int tileRows) {
             int n = shape.width();
             int p = shape.p();
             row = new float[n];
@@ -332,9 +332,46 @@ final class CpuEngine implements TrainingEngine {
             zb = Blas.allocate(tileRows * n);
             dzb = Blas.allocate(tileRows * n);
             outb = Blas.allocate(tileRows * p);
-            g2b = Blas.allocate(p * n);
-            g1 = new float[shape.inputs()][n];
+        }
+    }
+
+    /** Per-lane accumulators; touched by one thread at a time, through that thread's scratch. */
+    private static final class Lane {
+        private final ModelShape shape;
+        private final int tileRows;
+        private final FloatBuffer g2b;
+        final float[][] g1;
+        final float[] g2;   // this lane's dW2ᵀ, (N,P)
+        double lossSum;
+        long correct;
+        // the scratch of the worker running this lane now (see use)
+        private float[] row;
+        private float[] firstRowGrad;
+        private int[] labels;
+        private float[] classSums;
+        private float[] out;
+        private FloatBuffer zb;
+        private FloatBuffer dzb;
+        private FloatBuffer outb;
+
+        Lane(ModelShape shape, int tileRows) {
+            this.shape = shape;
+            this.tileRows = tileRows;
+            g2b = Blas.allocate(shape.p() * shape.width());
+            g1 = new float[shape.inputs()][shape.width()];
             g2 = new float[shape.w2Size()];
+        }
+
+        /** Takes the buffers of the worker about to run this lane. */
+        void use(Scratch s) {
+            row = s.row;
+            firstRowGrad = s.firstRowGrad;
+            labels = s.labels;
+            classSums = s.classSums;
+            out = s.out;
+            zb = s.zb;
+            dzb = s.dzb;
+            outb = s.outb;
         }
 
         // w1 is (2p) rows of N, w2t is (N,P); a tile's z and dz are (T,N), out and the residual (T,P)
@@ -345,6 +382,7 @@ final class CpuEngine implements TrainingEngine {
             for (float[] g : g1) {
                 Arrays.fill(g, 0.0f);
             }
+            Arrays.fill(firstRowGrad, 0.0f);
             lossSum = 0.0;
             correct = 0;
             boolean first = true;

@@ -3,13 +3,13 @@ package org.grokscope.compute.backend;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.IntConsumer;
 
 /**
  * The worker threads of one CPU engine: {@link #run} hands the tasks of one step phase (lanes, then
  * reduction slices) to the calling thread and {@code threads - 1} helpers, which claim task indices
  * until none are left. Which thread runs a task never changes what the task computes, so results
- * do not depend on the thread count.
+ * do not depend on the thread count. Each task also gets the index of the worker running it (the
+ * caller is 0, helpers 1 … threads-1), so per-worker scratch needs no locking.
  *
  * <p>A step has phases a few milliseconds apart. An executor parks its threads between them and
  * pays a wake-up (tens of microseconds on a virtual machine) plus a hand-off to a pool thread each
@@ -17,6 +17,12 @@ import java.util.function.IntConsumer;
  * One owner: {@link #run} must not be called from two threads at once.
  */
 final class WorkerGang implements AutoCloseable {
+    /** One task of a phase, run by worker {@code worker}; no two tasks run on one worker at once. */
+    @FunctionalInterface
+    interface Task {
+        void run(int index, int worker);
+    }
+
     private final Thread[] helpers;
     private final long spinNanos;
     private final AtomicInteger next = new AtomicInteger();
@@ -24,7 +30,7 @@ final class WorkerGang implements AutoCloseable {
     // 1 while helper i is parked (or about to park) and needs an unpark to see a new phase
     private final AtomicIntegerArray parked;
     private volatile int generation;
-    private volatile IntConsumer job;
+    private volatile Task job;
     private volatile int jobSize;
     private volatile Throwable failure;
     private volatile Thread waiter;
@@ -55,13 +61,13 @@ final class WorkerGang implements AutoCloseable {
      * tasks throw, one of their exceptions (the caller's own first) is rethrown here once every
      * thread is done.
      */
-    void run(int tasks, IntConsumer task) {
+    void run(int tasks, Task task) {
         if (closed) {
             throw new IllegalStateException("worker gang is closed");
         }
         if (helpers.length == 0 || tasks <= 1) {
             for (int i = 0; i < tasks; i++) {
-                task.accept(i);
+                task.run(i, 0);
             }
             return;
         }
@@ -78,7 +84,7 @@ final class WorkerGang implements AutoCloseable {
         }
         Throwable mine = null;
         try {
-            drain(task, tasks);
+            drain(task, tasks, 0);
         } catch (RuntimeException | Error e) {
             mine = e;
         }
@@ -108,9 +114,9 @@ final class WorkerGang implements AutoCloseable {
         }
     }
 
-    private void drain(IntConsumer task, int tasks) {
+    private void drain(Task task, int tasks, int worker) {
         for (int i = next.getAndIncrement(); i < tasks; i = next.getAndIncrement()) {
-            task.accept(i);
+            task.run(i, worker);
         }
     }
 
@@ -134,7 +140,7 @@ final class WorkerGang implements AutoCloseable {
             }
             seen = generation;
             try {
-                drain(job, jobSize);
+                drain(job, jobSize, id + 1);
             } catch (RuntimeException | Error e) {
                 failure = e;
             }
