@@ -28,8 +28,11 @@ public record ComputeSettings(int threads, int lanes, int tileRows, int spinMicr
 
     /** CPU settings with the spin time and OpenCL defaults of {@code reference.conf}. */
     public ComputeSettings(int threads, int lanes, int tileRows) {
-        this(threads, lanes, tileRows, ConfigFactory.load().getInt("grokscope.compute.cpu.spin-micros"),
-                OpenClSettings.create(ConfigFactory.load()));
+        this(threads, lanes, tileRows, ConfigFactory.load());
+    }
+
+    private ComputeSettings(int threads, int lanes, int tileRows, Config config) {
+        this(threads, lanes, tileRows, config.getInt("grokscope.compute.cpu.spin-micros"), OpenClSettings.create(config));
     }
 
     public static ComputeSettings create(Config config) {

@@ -178,7 +178,7 @@ final class CpuEngine implements TrainingEngine {
 
     @Override
     public Weights weights() {
-        return new Weights(shape, flatten(w1), transpose(w2, shape.width(), shape.p()));
+        return new Weights(shape, flatten(w1), Weights.transpose(w2, shape.width(), shape.p()));
     }
 
     @Override
@@ -188,7 +188,7 @@ final class CpuEngine implements TrainingEngine {
 
     @Override
     public float[] gradW2() {
-        return transpose(g2, shape.width(), shape.p());
+        return Weights.transpose(g2, shape.width(), shape.p());
     }
 
     @Override
@@ -204,17 +204,17 @@ final class CpuEngine implements TrainingEngine {
     @Override
     public OptimizerState optimizerState() {
         return new OptimizerState(step, flatten(first1), flatten(second1),
-                transpose(first2, shape.width(), shape.p()), transpose(second2, shape.width(), shape.p()));
+                Weights.transpose(first2, shape.width(), shape.p()), Weights.transpose(second2, shape.width(), shape.p()));
     }
 
     @Override
     public void restore(Weights weights, OptimizerState state) {
         unflatten(weights.w1t(), w1);
-        System.arraycopy(transpose(weights.w2(), shape.p(), shape.width()), 0, w2, 0, w2.length);
+        System.arraycopy(Weights.transpose(weights.w2(), shape.p(), shape.width()), 0, w2, 0, w2.length);
         first1 = unflatten(state.first1(), new float[w1.length][shape.width()]);
         second1 = unflatten(state.second1(), new float[w1.length][shape.width()]);
-        first2 = transpose(state.first2(), shape.p(), shape.width());
-        second2 = transpose(state.second2(), shape.p(), shape.width());
+        first2 = Weights.transpose(state.first2(), shape.p(), shape.width());
+        second2 = Weights.transpose(state.second2(), shape.p(), shape.width());
         step = state.step();
     }
 
@@ -238,17 +238,6 @@ final class CpuEngine implements TrainingEngine {
             System.arraycopy(flat, r * n, rows[r], 0, n);
         }
         return rows;
-    }
-
-    /** A (rows, cols) row-major matrix as its (cols, rows) transpose, in a new array. */
-    private static float[] transpose(float[] a, int rows, int cols) {
-        float[] t = new float[a.length];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                t[c * rows + r] = a[r * cols + c];
-            }
-        }
-        return t;
     }
 
     /** The training set's row indices ordered by (first token, second token). */
@@ -345,14 +334,7 @@ final class CpuEngine implements TrainingEngine {
         double lossSum;
         long correct;
         // the scratch of the worker running this lane now (see use)
-        private float[] row;
-        private float[] firstRowGrad;
-        private int[] labels;
-        private float[] classSums;
-        private float[] out;
-        private FloatBuffer zb;
-        private FloatBuffer dzb;
-        private FloatBuffer outb;
+        private Scratch buf;
 
         Lane(ModelShape shape, int tileRows) {
             this.shape = shape;
@@ -363,15 +345,8 @@ final class CpuEngine implements TrainingEngine {
         }
 
         /** Takes the buffers of the worker about to run this lane. */
-        void use(Scratch s) {
-            row = s.row;
-            firstRowGrad = s.firstRowGrad;
-            labels = s.labels;
-            classSums = s.classSums;
-            out = s.out;
-            zb = s.zb;
-            dzb = s.dzb;
-            outb = s.outb;
+        void use(Scratch scratch) {
+            buf = scratch;
         }
 
         // w1 is (2p) rows of N, w2t is (N,P); a tile's z and dz are (T,N), out and the residual (T,P)
@@ -382,7 +357,7 @@ final class CpuEngine implements TrainingEngine {
             for (float[] g : g1) {
                 Arrays.fill(g, 0.0f);
             }
-            Arrays.fill(firstRowGrad, 0.0f);
+            Arrays.fill(buf.firstRowGrad, 0.0f);
             lossSum = 0.0;
             correct = 0;
             boolean first = true;
@@ -391,19 +366,20 @@ final class CpuEngine implements TrainingEngine {
                 int tile = Math.min(tileRows, to - t0);
                 forwardTile(data, rows, t0, tile, w1, w2t);
                 for (int i = 0; i < tile; i++) {
-                    labels[i] = data.q()[rows[t0 + i]];
-                    if (Losses.isArgmax(out, i * p, p, labels[i])) {
+                    buf.labels[i] = data.q()[rows[t0 + i]];
+                    if (Losses.isArgmax(buf.out, i * p, p, buf.labels[i])) {
                         correct++;
                     }
                 }
                 if (shape.loss() == LossKind.MSE) {
-                    lossSum += Losses.mseTile(out, tile, labels, p, batch, classSums);
+                    lossSum += Losses.mseTile(buf.out, tile, buf.labels, p, batch, buf.classSums);
                 } else {
                     for (int i = 0; i < tile; i++) {
-                        lossSum += Losses.rowLoss(shape.loss(), out, i * p, labels[i], p, batch, out, i * p);
+                        lossSum += Losses.rowLoss(shape.loss(), buf.out, i * p, buf.labels[i], p, batch,
+                                buf.out, i * p);
                     }
                 }
-                outb.put(0, out, 0, tile * p);
+                buf.outb.put(0, buf.out, 0, tile * p);
                 backwardGemms(tile, w2t, first);
                 first = false;
                 for (int i = 0; i < tile; i++) {
@@ -414,8 +390,8 @@ final class CpuEngine implements TrainingEngine {
                         flushFirstRow(firstRow);
                         firstRow = r1;
                     }
-                    dzb.get(i * n, row);
-                    Activations.backwardRow(act, w1[r1], w1[r2], row, firstRowGrad, g1[r2], n);
+                    buf.dzb.get(i * n, buf.row);
+                    Activations.backwardRow(act, w1[r1], w1[r2], buf.row, buf.firstRowGrad, g1[r2], n);
                 }
             }
             flushFirstRow(firstRow);
@@ -433,9 +409,9 @@ final class CpuEngine implements TrainingEngine {
             }
             float[] target = g1[r];
             for (int k = 0; k < target.length; k++) {
-                target[k] += firstRowGrad[k];
+                target[k] += buf.firstRowGrad[k];
             }
-            Arrays.fill(firstRowGrad, 0.0f);
+            Arrays.fill(buf.firstRowGrad, 0.0f);
         }
 
         void evaluate(Dataset data, int[] rows, int from, int to, float[][] w1, FloatBuffer w2t) {
@@ -447,10 +423,10 @@ final class CpuEngine implements TrainingEngine {
                 forwardTile(data, rows, t0, tile, w1, w2t);
                 for (int i = 0; i < tile; i++) {
                     int label = data.q()[rows[t0 + i]];
-                    if (Losses.isArgmax(out, i * p, p, label)) {
+                    if (Losses.isArgmax(buf.out, i * p, p, label)) {
                         correct++;
                     }
-                    lossSum += Losses.rowLoss(shape.loss(), out, i * p, label, p, 1, null, 0);
+                    lossSum += Losses.rowLoss(shape.loss(), buf.out, i * p, label, p, 1, null, 0);
                 }
             }
         }
@@ -461,18 +437,18 @@ final class CpuEngine implements TrainingEngine {
             int p = shape.p();
             for (int i = 0; i < tile; i++) {
                 int b = rows[t0 + i];
-                Activations.forwardRow(shape.activation(), w1[data.n()[b]], w1[p + data.m()[b]], row, n);
-                zb.put(i * n, row);
+                Activations.forwardRow(shape.activation(), w1[data.n()[b]], w1[p + data.m()[b]], buf.row, n);
+                buf.zb.put(i * n, buf.row);
             }
             logitsGemm(tile, w2t);
-            outb.get(0, out, 0, tile * p);
+            buf.outb.get(0, buf.out, 0, tile * p);
         }
 
         // zb is (T,N), w2t (N,P), outb (T,P)
         private void logitsGemm(int tile, FloatBuffer w2t) {
             int n = shape.width();
             int p = shape.p();
-            Blas.sgemm(false, false, tile, p, n, shape.readoutScale(), zb, n, w2t, p, 0.0f, outb, p);
+            Blas.sgemm(false, false, tile, p, n, shape.readoutScale(), buf.zb, n, w2t, p, 0.0f, buf.outb, p);
         }
 
         // outb holds the residual R (T,P); dzb gets dZ (T,N); g2b (N,P) is set (first) or added to
@@ -481,9 +457,9 @@ final class CpuEngine implements TrainingEngine {
             int p = shape.p();
             float s = shape.readoutScale();
             // dZ (T,N) = s·R (T,P)·W2 (P,N), with W2 as w2tᵀ
-            Blas.sgemm(false, true, tile, n, p, s, outb, p, w2t, p, 0.0f, dzb, n);
+            Blas.sgemm(false, true, tile, n, p, s, buf.outb, p, w2t, p, 0.0f, buf.dzb, n);
             // dW2ᵀ (N,P) += s·Zᵀ (N,T)·R (T,P)
-            Blas.sgemm(true, false, n, p, tile, s, zb, n, outb, p, first ? 0.0f : 1.0f, g2b, p);
+            Blas.sgemm(true, false, n, p, tile, s, buf.zb, n, buf.outb, p, first ? 0.0f : 1.0f, g2b, p);
         }
 
         /** The three sgemm calls of train() over the same tiles, on whatever the buffers hold. */

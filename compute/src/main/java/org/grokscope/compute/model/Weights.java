@@ -47,26 +47,23 @@ public record Weights(ModelShape shape, float[] w1t, float[] w2) {
         if (w1.length != n * in) {
             throw new IllegalArgumentException("W1 has " + w1.length + " entries, expected " + n * in);
         }
-        float[] w1t = new float[w1.length];
-        for (int k = 0; k < n; k++) {
-            for (int j = 0; j < in; j++) {
-                w1t[j * n + k] = w1[k * in + j];
-            }
-        }
-        return new Weights(shape, w1t, w2.clone());
+        return new Weights(shape, transpose(w1, n, in), w2.clone());
     }
 
     /** W1 in the paper's layout: N rows, 2p columns, row-major. */
     public float[] w1() {
-        int n = shape.width();
-        int in = shape.inputs();
-        float[] w1 = new float[n * in];
-        for (int j = 0; j < in; j++) {
-            for (int k = 0; k < n; k++) {
-                w1[k * in + j] = w1t[j * n + k];
+        return transpose(w1t, shape.inputs(), shape.width());
+    }
+
+    /** A (rows, cols) row-major matrix as its (cols, rows) transpose, in a new array. */
+    public static float[] transpose(float[] a, int rows, int cols) {
+        float[] t = new float[a.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = a[r * cols + c];
             }
         }
-        return w1;
+        return t;
     }
 
     public Weights copy() {
