@@ -17,16 +17,19 @@ import java.time.Duration;
  * @param benchOpenClWarmup untimed epochs of the OpenCL backend (kernel compilation)
  * @param benchOpenClEpochs timed epochs of the OpenCL backend
  * @param benchBatchRunEpochs batched bench: run-epochs timed per batch size R (steps = this / R)
+ * @param benchReferenceCalls timed calls of the reference sgemm printed under the cpu rows
  */
 public record AppSettings(String outDir, String sweepDir, Duration progressInterval, Duration plainInterval,
                           int benchWarmup, int benchEpochs, int benchNaiveEpochs, int benchRepetitions,
-                          int benchOpenClWarmup, int benchOpenClEpochs, int benchBatchRunEpochs) {
+                          int benchOpenClWarmup, int benchOpenClEpochs, int benchBatchRunEpochs,
+                          int benchReferenceCalls) {
     public static AppSettings create(Config config) {
         Config c = config.getConfig("grokscope.app");
         return new AppSettings(c.getString("out-dir"), c.getString("sweep-dir"), c.getDuration("progress.interval"),
                 c.getDuration("progress.plain-interval"), c.getInt("bench.warmup-epochs"),
                 c.getInt("bench.epochs"), c.getInt("bench.naive-epochs"),
                 c.getInt("bench.repetitions"), c.getInt("bench.opencl-warmup-epochs"),
-                c.getInt("bench.opencl-epochs"), c.getInt("bench.batch-run-epochs"));
+                c.getInt("bench.opencl-epochs"), c.getInt("bench.batch-run-epochs"),
+                c.getInt("bench.reference-calls"));
     }
 }

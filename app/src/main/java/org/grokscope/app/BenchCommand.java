@@ -116,18 +116,26 @@ public final class BenchCommand implements Callable<Integer> {
                 // three GEMMs of p·N·B multiply-adds each per full-batch step
                 double flop = 3.0 * 2.0 * spec.p() * spec.width() * batch;
                 int blocks = naive ? 1 : app.benchRepetitions();
-                double rate = timeRow(out, kind.specName(), run.backend().device(), () -> run.engine().step(null),
-                        warmup, timed, blocks, flop);
+                Runnable step = () -> run.engine().step(null);
+                double rate;
+                if (kind == BackendKind.CPU) {
+                    // the same sgemm calls without the rest of the step: what the BLAS allows here. Their
+                    // blocks alternate with the step's, so both see the same minutes of a shared host.
+                    double[][] rates = timeBlocks(List.of(step, CpuBackend.gemmsOnly(run.engine())), warmup,
+                            timed, blocks);
+                    rate = printRow(out, kind.specName(), run.backend().device(), rates[0], timed, flop);
+                    double gemms = printRow(out, "cpu, GEMMs only", "the step's sgemm calls (same lanes, tiles, "
+                            + "threads), nothing else", rates[1], timed, flop);
+                    gemmBound.append(String.format(Locale.ROOT,
+                            "cpu step / its GEMMs alone = %.2f (everything else in the step costs %.0f%% on top)%n",
+                            rate / gemms, 100.0 * (gemms / rate - 1.0)));
+                    gemmBound.append(referenceGemm(spec, batch, compute.threads(), app.benchReferenceCalls()));
+                } else {
+                    rate = printRow(out, kind.specName(), run.backend().device(),
+                            timeBlocks(List.of(step), warmup, timed, blocks)[0], timed, flop);
+                }
                 if (run.engine() instanceof OpenClEngine cl) {
                     out.println("|  | " + cl.deviceReport() + " |  |  |  |  |");
-                }
-                if (kind == BackendKind.CPU) {
-                    // the same sgemm calls without the rest of the step: what the BLAS allows here
-                    double gemms = timeRow(out, "cpu, GEMMs only", "the step's sgemm calls (same lanes, tiles, threads), "
-                            + "nothing else", CpuBackend.gemmsOnly(run.engine()), warmup, timed, blocks, flop);
-                    gemmBound.append(String.format(Locale.ROOT,
-                            "cpu step / its GEMMs alone = %.2f (everything else in the step costs %.0f%% on top)",
-                            rate / gemms, 100.0 * (gemms / rate - 1.0)));
                 }
                 out.flush();
                 if (Double.isNaN(first)) {
@@ -144,36 +152,65 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (gemmBound.length() > 0) {
             out.println();
-            out.println(gemmBound);
+            out.print(gemmBound);
         }
         out.flush();
         return 0;
     }
 
     /**
-     * Warms up, then times the step in blocks and prints one table row; returns the median of the
-     * blocks' epochs/s, which one hiccup of a shared machine moves least.
+     * Warms up each step, then times them in {@code blocks} rounds, one block of each per round, so
+     * that when several are compared they share the host's fast and slow minutes. Returns, per step,
+     * its blocks' epochs/s sorted ascending.
      */
-    private static double timeRow(PrintWriter out, String name, String device, Runnable step, int warmup, int timed,
-                                  int blocks, double flopPerStep) {
-        for (int i = 0; i < warmup; i++) {
-            step.run();
-        }
-        int perBlock = Math.max(1, timed / blocks);
-        double[] rates = new double[blocks];
-        for (int k = 0; k < blocks; k++) {
-            long t0 = System.nanoTime();
-            for (int i = 0; i < perBlock; i++) {
+    private static double[][] timeBlocks(List<Runnable> steps, int warmup, int timed, int blocks) {
+        for (Runnable step : steps) {
+            for (int i = 0; i < warmup; i++) {
                 step.run();
             }
-            rates[k] = perBlock / ((System.nanoTime() - t0) / 1e9);
         }
-        Arrays.sort(rates);
-        double rate = rates[blocks / 2];
+        int perBlock = Math.max(1, timed / blocks);
+        double[][] rates = new double[steps.size()][blocks];
+        for (int k = 0; k < blocks; k++) {
+            for (int s = 0; s < steps.size(); s++) {
+                Runnable step = steps.get(s);
+                long t0 = System.nanoTime();
+                for (int i = 0; i < perBlock; i++) {
+                    step.run();
+                }
+                rates[s][k] = perBlock / ((System.nanoTime() - t0) / 1e9);
+            }
+        }
+        for (double[] r : rates) {
+            Arrays.sort(r);
+        }
+        return rates;
+    }
+
+    /**
+     * Prints one table row and returns the median block's epochs/s, which one hiccup of a shared
+     * machine moves least.
+     */
+    private static double printRow(PrintWriter out, String name, String device, double[] sortedRates, int timed,
+                                   double flopPerStep) {
+        int blocks = sortedRates.length;
+        int perBlock = Math.max(1, timed / blocks);
+        double rate = sortedRates[blocks / 2];
         out.printf(Locale.ROOT, "| %s | %s | %d | %.1f (%.1f–%.1f) | %.2f | %.1f |%n", name, device, perBlock * blocks,
-                rate, rates[0], rates[blocks - 1], 1000.0 / rate, flopPerStep * rate / 1e9);
+                rate, sortedRates[0], sortedRates[blocks - 1], 1000.0 / rate, flopPerStep * rate / 1e9);
         out.flush();
         return rate;
+    }
+
+    /**
+     * The host's plain sgemm speed today: the forward GEMM of the whole batch as one call on
+     * OpenBLAS's own threads, the shape ../shared/notes/compute.md quotes. It tells a reader whether
+     * this minute's machine is the one a target was measured on.
+     */
+    private static String referenceGemm(RunSpec spec, int batch, int threads, int calls) {
+        double gflops = Blas.referenceGflops(spec.p(), batch, spec.width(), threads, calls);
+        return String.format(Locale.ROOT, "reference: one OpenBLAS sgemm (%d×%d)·(%d×%d) on %d OpenBLAS threads "
+                + "= %.1f GFLOP/s%n", spec.p(), spec.width(), spec.width(), batch, threads, gflops);
     }
 
     /** R runs of the spec per launch on the OpenCL backend, for each requested R. */

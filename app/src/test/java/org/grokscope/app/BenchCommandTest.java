@@ -21,6 +21,8 @@ class BenchCommandTest {
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("| cpu | ")), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("| cpu, GEMMs only | ")), r.out());
         assertTrue(r.out().contains("cpu step / its GEMMs alone = "), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("reference: one OpenBLAS sgemm \\(11×16\\)·\\(16×\\d+\\) "
+                + "on \\d+ OpenBLAS threads = \\d+\\.\\d GFLOP/s")), r.out());
     }
 
     @Test

@@ -50,6 +50,35 @@ public final class Blas {
                 transB ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 
+    /**
+     * GFLOP/s of {@code calls} timed sgemm calls C (m,n) = A (m,k)·B (k,n) on {@code threads}
+     * OpenBLAS threads, after one untimed call; for benchmarks only. OpenBLAS's thread count is
+     * process-wide: it is set back to one before this returns, so do not run it beside training.
+     */
+    public static synchronized double referenceGflops(int m, int n, int k, int threads, int calls) {
+        init();
+        FloatBuffer a = allocate(m * k);
+        FloatBuffer b = allocate(k * n);
+        FloatBuffer c = allocate(m * n);
+        for (int i = 0; i < m * k; i++) {
+            a.put(i, (float) Math.sin(i));
+        }
+        for (int i = 0; i < k * n; i++) {
+            b.put(i, (float) Math.cos(i));
+        }
+        openblas_nolapack.blas_set_num_threads(threads);
+        try {
+            sgemm(false, false, m, n, k, 1.0f, a, k, b, n, 0.0f, c, n);
+            long t0 = System.nanoTime();
+            for (int i = 0; i < calls; i++) {
+                sgemm(false, false, m, n, k, 1.0f, a, k, b, n, 0.0f, c, n);
+            }
+            return 2.0 * m * n * k * calls / (System.nanoTime() - t0);
+        } finally {
+            openblas_nolapack.blas_set_num_threads(1);
+        }
+    }
+
     /** The naive twin of {@link #sgemm} on heap arrays, accumulating in double. */
     public static void sgemmNaive(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                   float[] a, int lda, float[] b, int ldb, float beta, float[] c, int ldc) {

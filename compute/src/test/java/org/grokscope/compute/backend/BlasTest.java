@@ -167,4 +167,12 @@ class BlasTest {
         }
         assertTrue(Blas.describe().contains("OpenBLAS"), Blas.describe());
     }
+
+    @Test
+    void referenceGemmLeavesOpenBlasOnOneThread() {
+        double gflops = Blas.referenceGflops(8, 16, 4, 2, 3);
+        assertTrue(gflops > 0 && Double.isFinite(gflops), "GFLOP/s " + gflops);
+        // the lanes assume single-threaded calls: a leftover thread count would oversubscribe the cores
+        assertTrue(Blas.describe().endsWith("per-call threads 1)"), Blas.describe());
+    }
 }
