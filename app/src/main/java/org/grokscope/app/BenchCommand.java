@@ -104,6 +104,7 @@ public final class BenchCommand implements Callable<Integer> {
         double first = Double.NaN;
         StringBuilder ratios = new StringBuilder();
         StringBuilder gemmBound = new StringBuilder();
+        int referenceBatch = 0;
         for (BackendKind kind : kinds) {
             boolean naive = kind == BackendKind.NAIVE;
             RunSpec s = spec.withBackend(kind);
@@ -129,7 +130,7 @@ public final class BenchCommand implements Callable<Integer> {
                     gemmBound.append(String.format(Locale.ROOT,
                             "cpu step / its GEMMs alone = %.2f (everything else in the step costs %.0f%% on top)%n",
                             rate / gemms, 100.0 * (gemms / rate - 1.0)));
-                    gemmBound.append(referenceGemm(spec, batch, compute.threads(), app.benchReferenceCalls()));
+                    referenceBatch = batch;
                 } else {
                     rate = printRow(out, kind.specName(), run.backend().device(),
                             timeBlocks(List.of(step), warmup, timed, blocks)[0], timed, flop);
@@ -151,6 +152,8 @@ public final class BenchCommand implements Callable<Integer> {
             out.println("speed ratios (same run, same machine): " + ratios.toString().strip());
         }
         if (gemmBound.length() > 0) {
+            // after the run is closed, so no worker thread of the engine competes with OpenBLAS's
+            gemmBound.append(referenceGemm(spec, referenceBatch, compute.threads(), app.benchReferenceCalls()));
             out.println();
             out.print(gemmBound);
         }
@@ -204,7 +207,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     /**
      * The host's plain sgemm speed today: the forward GEMM of the whole batch as one call on
-     * OpenBLAS's own threads, the shape ../shared/notes/compute.md quotes. It tells a reader whether
+     * OpenBLAS's own threads, the shape the project's compute notes quote. It tells a reader whether
      * this minute's machine is the one a target was measured on.
      */
     private static String referenceGemm(RunSpec spec, int batch, int threads, int calls) {
