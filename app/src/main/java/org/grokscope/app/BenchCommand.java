@@ -117,23 +117,24 @@ public final class BenchCommand implements Callable<Integer> {
                 // three GEMMs of p·N·B multiply-adds each per full-batch step
                 double flop = 3.0 * 2.0 * spec.p() * spec.width() * batch;
                 int blocks = naive ? 1 : app.benchRepetitions();
+                int perBlock = Math.max(1, timed / blocks);
                 Runnable step = () -> run.engine().step(null);
                 double rate;
                 if (kind == BackendKind.CPU) {
                     // the same sgemm calls without the rest of the step: what the BLAS allows here. Their
                     // blocks alternate with the step's, so both see the same minutes of a shared host.
                     double[][] rates = timeBlocks(List.of(step, CpuBackend.gemmsOnly(run.engine())), warmup,
-                            timed, blocks);
-                    rate = printRow(out, kind.specName(), run.backend().device(), rates[0], timed, flop);
+                            perBlock, blocks);
+                    rate = printRow(out, kind.specName(), run.backend().device(), rates[0], perBlock * blocks, flop);
                     double gemms = printRow(out, "cpu, GEMMs only", "the step's sgemm calls (same lanes, tiles, "
-                            + "threads), nothing else", rates[1], timed, flop);
+                            + "threads), nothing else", rates[1], perBlock * blocks, flop);
                     gemmBound.append(String.format(Locale.ROOT,
                             "cpu step / its GEMMs alone = %.2f (everything else in the step costs %.0f%% on top)%n",
                             rate / gemms, 100.0 * (gemms / rate - 1.0)));
                     referenceBatch = batch;
                 } else {
                     rate = printRow(out, kind.specName(), run.backend().device(),
-                            timeBlocks(List.of(step), warmup, timed, blocks)[0], timed, flop);
+                            timeBlocks(List.of(step), warmup, perBlock, blocks)[0], perBlock * blocks, flop);
                 }
                 if (run.engine() instanceof OpenClEngine cl) {
                     out.println("|  | " + cl.deviceReport() + " |  |  |  |  |");
@@ -166,13 +167,12 @@ public final class BenchCommand implements Callable<Integer> {
      * that when several are compared they share the host's fast and slow minutes. Returns, per step,
      * its blocks' epochs/s sorted ascending.
      */
-    private static double[][] timeBlocks(List<Runnable> steps, int warmup, int timed, int blocks) {
+    private static double[][] timeBlocks(List<Runnable> steps, int warmup, int perBlock, int blocks) {
         for (Runnable step : steps) {
             for (int i = 0; i < warmup; i++) {
                 step.run();
             }
         }
-        int perBlock = Math.max(1, timed / blocks);
         double[][] rates = new double[steps.size()][blocks];
         for (int k = 0; k < blocks; k++) {
             for (int s = 0; s < steps.size(); s++) {
@@ -194,12 +194,11 @@ public final class BenchCommand implements Callable<Integer> {
      * Prints one table row and returns the median block's epochs/s, which one hiccup of a shared
      * machine moves least.
      */
-    private static double printRow(PrintWriter out, String name, String device, double[] sortedRates, int timed,
+    private static double printRow(PrintWriter out, String name, String device, double[] sortedRates, int timedEpochs,
                                    double flopPerStep) {
         int blocks = sortedRates.length;
-        int perBlock = Math.max(1, timed / blocks);
         double rate = sortedRates[blocks / 2];
-        out.printf(Locale.ROOT, "| %s | %s | %d | %.1f (%.1f–%.1f) | %.2f | %.1f |%n", name, device, perBlock * blocks,
+        out.printf(Locale.ROOT, "| %s | %s | %d | %.1f (%.1f–%.1f) | %.2f | %.1f |%n", name, device, timedEpochs,
                 rate, sortedRates[0], sortedRates[blocks - 1], 1000.0 / rate, flopPerStep * rate / 1e9);
         out.flush();
         return rate;

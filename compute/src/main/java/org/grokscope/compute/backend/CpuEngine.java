@@ -178,7 +178,7 @@ final class CpuEngine implements TrainingEngine {
 
     @Override
     public Weights weights() {
-        return new Weights(shape, flatten(w1), Weights.transpose(w2, shape.width(), shape.p()));
+        return new Weights(shape, flatten(w1), toPaperLayout(w2));
     }
 
     @Override
@@ -188,7 +188,7 @@ final class CpuEngine implements TrainingEngine {
 
     @Override
     public float[] gradW2() {
-        return Weights.transpose(g2, shape.width(), shape.p());
+        return toPaperLayout(g2);
     }
 
     @Override
@@ -203,24 +203,33 @@ final class CpuEngine implements TrainingEngine {
 
     @Override
     public OptimizerState optimizerState() {
-        return new OptimizerState(step, flatten(first1), flatten(second1),
-                Weights.transpose(first2, shape.width(), shape.p()), Weights.transpose(second2, shape.width(), shape.p()));
+        return new OptimizerState(step, flatten(first1), flatten(second1), toPaperLayout(first2), toPaperLayout(second2));
     }
 
     @Override
     public void restore(Weights weights, OptimizerState state) {
         unflatten(weights.w1t(), w1);
-        System.arraycopy(Weights.transpose(weights.w2(), shape.p(), shape.width()), 0, w2, 0, w2.length);
+        System.arraycopy(fromPaperLayout(weights.w2()), 0, w2, 0, w2.length);
         first1 = unflatten(state.first1(), new float[w1.length][shape.width()]);
         second1 = unflatten(state.second1(), new float[w1.length][shape.width()]);
-        first2 = Weights.transpose(state.first2(), shape.p(), shape.width());
-        second2 = Weights.transpose(state.second2(), shape.p(), shape.width());
+        first2 = fromPaperLayout(state.first2());
+        second2 = fromPaperLayout(state.second2());
         step = state.step();
     }
 
     @Override
     public void close() {
         gang.close();
+    }
+
+    /** A W2-shaped array held here as (N,P), in the (P,N) layout the rest of Grokscope uses. */
+    private float[] toPaperLayout(float[] nByP) {
+        return Weights.transpose(nByP, shape.width(), shape.p());
+    }
+
+    /** A (P,N) W2-shaped array in the engine's (N,P) layout. */
+    private float[] fromPaperLayout(float[] pByN) {
+        return Weights.transpose(pByN, shape.p(), shape.width());
     }
 
     private static float[] flatten(float[][] rows) {

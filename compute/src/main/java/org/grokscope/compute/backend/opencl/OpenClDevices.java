@@ -5,6 +5,9 @@ import com.aparapi.Range;
 import com.aparapi.device.Device;
 import com.aparapi.device.OpenCLDevice;
 import com.aparapi.exception.CompileFailedException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -67,27 +70,27 @@ public final class OpenClDevices {
     }
 
     /** Where the ICD loader looks for drivers: $OCL_ICD_VENDORS, else /etc/OpenCL/vendors. */
-    static java.nio.file.Path vendorFiles() {
+    static Path vendorFiles() {
         String vendors = System.getenv("OCL_ICD_VENDORS");
-        return java.nio.file.Path.of(vendors == null || vendors.isBlank() ? "/etc/OpenCL/vendors" : vendors);
+        return Path.of(vendors == null || vendors.isBlank() ? "/etc/OpenCL/vendors" : vendors);
     }
 
     /** The driver libraries named by the ICD files in a vendors folder (or one ICD file). */
-    static List<String> installedDrivers(java.nio.file.Path where) {
+    static List<String> installedDrivers(Path where) {
         List<String> drivers = new ArrayList<>();
         try {
-            List<java.nio.file.Path> icds = new ArrayList<>();
-            if (java.nio.file.Files.isDirectory(where)) {
-                try (var files = java.nio.file.Files.list(where)) {
+            List<Path> icds = new ArrayList<>();
+            if (Files.isDirectory(where)) {
+                try (var files = Files.list(where)) {
                     files.filter(f -> f.getFileName().toString().endsWith(".icd")).forEach(icds::add);
                 }
-            } else if (java.nio.file.Files.isRegularFile(where)) {
+            } else if (Files.isRegularFile(where)) {
                 icds.add(where);
             }
-            for (java.nio.file.Path icd : icds) {
-                drivers.add(java.nio.file.Files.readString(icd).strip());
+            for (Path icd : icds) {
+                drivers.add(Files.readString(icd).strip());
             }
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             // unreadable vendor files: let the OpenCL probe decide
             drivers.add(where.toString());
         }
