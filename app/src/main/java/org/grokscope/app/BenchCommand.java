@@ -14,6 +14,7 @@ import org.grokscope.compute.backend.Backends;
 import org.grokscope.compute.backend.BatchStats;
 import org.grokscope.compute.backend.Blas;
 import org.grokscope.compute.backend.CpuBackend;
+import org.grokscope.compute.backend.HostCpu;
 import org.grokscope.compute.backend.opencl.OpenClBackend;
 import org.grokscope.compute.backend.opencl.OpenClBatch;
 import org.grokscope.compute.backend.opencl.OpenClEngine;
@@ -97,6 +98,7 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "BLAS: %s; worker threads %d, lanes %d, tile rows %d; %d cores; Java %s%n",
                 Blas.describe(), compute.threads(), compute.lanes(), compute.tileRows(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        out.printf(Locale.ROOT, "CPU: %s%n", HostCpu.describe());
         out.println();
         out.println("| backend | device | epochs timed | epochs/s, median of blocks (min–max) | ms/epoch | GEMM GFLOP/s |");
         out.println("|---|---|---|---|---|---|");

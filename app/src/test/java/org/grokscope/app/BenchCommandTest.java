@@ -23,6 +23,8 @@ class BenchCommandTest {
         assertTrue(r.out().contains("cpu step / its GEMMs alone = "), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.matches("reference: one OpenBLAS sgemm \\(11×16\\)·\\(16×\\d+\\) "
                 + "on \\d+ OpenBLAS threads = \\d+\\.\\d GFLOP/s")), r.out());
+        // the host's CPU and vector extensions, so numbers from different machines can be told apart
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("CPU: ") && l.length() > "CPU: ".length()), r.out());
     }
 
     @Test
