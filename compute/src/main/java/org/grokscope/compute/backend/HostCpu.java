@@ -52,11 +52,14 @@ public final class HostCpu {
         return s.toString();
     }
 
+    /** The value of the first "name : value" line with exactly that name; "" if there is none. */
     private static String field(String cpuinfo, String name) {
-        return cpuinfo.lines()
-                .filter(l -> l.startsWith(name) && l.indexOf(':') > 0
-                        && l.substring(0, l.indexOf(':')).strip().equals(name))
-                .map(l -> l.substring(l.indexOf(':') + 1).strip())
-                .findFirst().orElse("");
+        for (String line : cpuinfo.split("\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).strip().equals(name)) {
+                return line.substring(colon + 1).strip();
+            }
+        }
+        return "";
     }
 }
