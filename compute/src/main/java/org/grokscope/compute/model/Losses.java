@@ -80,22 +80,8 @@ public final class Losses {
     public static double rowLoss(LossKind loss, float[] out, int o, int label, int classes, int batch,
                                  float[] r, int ro) {
         if (loss == LossKind.MSE) {
-            // the row sum in float with two accumulators (a short, latency-bound chain otherwise);
-            // the target's 1 is applied after the loop so the loop has no branch
             float coef = 2.0f / ((float) batch * classes);
             float atLabel = out[o + label];
-            float s0 = 0.0f;
-            float s1 = 0.0f;
-            int j = 0;
-            for (; j + 1 < classes; j += 2) {
-                float d0 = out[o + j];
-                float d1 = out[o + j + 1];
-                s0 += d0 * d0;
-                s1 += d1 * d1;
-            }
-            if (j < classes) {
-                s0 += out[o + j] * out[o + j];
-            }
             float dl = atLabel - 1.0f;
             if (r != null) {
                 for (int k = 0; k < classes; k++) {
@@ -103,7 +89,10 @@ public final class Losses {
                 }
                 r[ro + label] = coef * dl;
             }
-            return (double) (s0 + s1) - (double) atLabel * atLabel + (double) dl * dl;
+            // the label's term is taken as (out − 1)² on its own: summing out² over the row and
+            // then swapping out² for (out − 1)² cancels ≈ 1 − 1 in float and loses a fitted row's loss
+            float offLabel = sumSquares(out, o, o + label) + sumSquares(out, o + label + 1, o + classes);
+            return (double) offLabel + (double) dl * dl;
         }
         float max = out[o];
         for (int j = 1; j < classes; j++) {
@@ -123,6 +112,21 @@ public final class Losses {
             }
         }
         return value;
+    }
+
+    /** Σ out[j]² over [from, to), in float with two accumulators (one chain is latency-bound). */
+    private static float sumSquares(float[] out, int from, int to) {
+        float s0 = 0.0f;
+        float s1 = 0.0f;
+        int j = from;
+        for (; j + 1 < to; j += 2) {
+            s0 += out[j] * out[j];
+            s1 += out[j + 1] * out[j + 1];
+        }
+        if (j < to) {
+            s0 += out[j] * out[j];
+        }
+        return s0 + s1;
     }
 
     /** Turns a sum of row losses into the reported mean. */

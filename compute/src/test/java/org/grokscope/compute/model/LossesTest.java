@@ -13,7 +13,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@link Losses#mseTile} against its twin, {@link Losses#rowLoss} applied row by row (residuals),
- * and against Σ (out − onehot)² in double (loss); {@link Losses#isArgmax} against {@link Losses#argmax}.
+ * and against Σ (out − onehot)² in double (loss); {@link Losses#rowLoss}'s value on rows near their
+ * target against the same double sum; {@link Losses#isArgmax} against {@link Losses#argmax}.
  */
 class LossesTest {
 
@@ -51,6 +52,41 @@ class LossesTest {
         assertArrayEquals(twinResidual, out, 0.0f);
         // float squares summed per class over at most 256 rows: relative 1e-5
         assertEquals(exact, loss, 1e-5 * exact);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1e-2", "1e-3", "1e-4", "3e-5"})
+    void rowLossOfAFittedRowMatchesTheDoubleSum(float eps) {
+        // a row at distance ε from its target, as on the test set of a fitted run: its MSE is
+        // ≈ classes·ε², far below float's resolution at 1, so it must not come out of a 1 − 1
+        Random random = new Random(Float.floatToIntBits(eps));
+        int classes = 97;
+        for (int trial = 0; trial < 50; trial++) {
+            int label = random.nextInt(classes);
+            float[] row = new float[classes];
+            double exact = 0.0;
+            for (int j = 0; j < classes; j++) {
+                row[j] = (j == label ? 1.0f : 0.0f) + eps * (float) random.nextGaussian();
+                double d = (double) row[j] - (j == label ? 1.0 : 0.0);
+                exact += d * d;
+            }
+            double mse = Losses.rowLoss(LossKind.MSE, row, 0, label, classes, 1, null, 0);
+            // float squares and a float sum of 97 terms: relative 1e-5
+            assertEquals(exact, mse, 1e-5 * exact, "MSE, label " + label);
+
+            double max = Double.NEGATIVE_INFINITY;
+            for (float v : row) {
+                max = Math.max(max, v);
+            }
+            double z = 0.0;
+            for (float v : row) {
+                z += Math.exp(v - max);
+            }
+            double ce = Math.log(z) - (row[label] - max);
+            // the code takes logit − max in float: relative 1e-6
+            assertEquals(ce, Losses.rowLoss(LossKind.CSE, row, 0, label, classes, 1, null, 0), 1e-6 * Math.max(1.0, ce),
+                    "CE, label " + label);
+        }
     }
 
     @Test
