@@ -2,9 +2,13 @@ package org.grokscope.compute.analysis;
 
 /**
  * FFS and FCR of a weight block (Furuta et al. 2024, our definitions in SCIENCE.md §5). The block
- * W is p×d with the token index first; c_ν and s_ν are the norms (over d) of its projections on
- * cos(2πνi/p) and sin(2πνi/p). FFS_η is the fraction of frequencies ν ≥ 1 whose amplitude
- * √(c²+s²) is at least η times the largest; FCR the mean of c/(c+s) over those active frequencies.
+ * W is p×d with the token index first; c_ν and s_ν are the norms (over d) of its components along
+ * cos(2πνi/p) and sin(2πνi/p), i.e. its projections on those vectors normalised, so that two
+ * components of equal energy count the same at every frequency (for even p the cosine at the
+ * Nyquist frequency p/2 has twice the squared norm of the others). FFS_η is the fraction of
+ * frequencies ν ≥ 1 whose amplitude √(c²+s²) is at least η times the largest; FCR the mean of
+ * c/(c+s) over those active frequencies that have a sine (all but the Nyquist frequency of an
+ * even p, where sin(πi) = 0 and c/(c+s) would be 1 whatever the weights).
  */
 public record FourierSparsity(double ffs, double fcr, double[] cosNorms, double[] sinNorms) {
 
@@ -38,23 +42,43 @@ public record FourierSparsity(double ffs, double fcr, double[] cosNorms, double[
                 cc += pc * pc;
                 ss += ps * ps;
             }
-            c[nu] = Math.sqrt(cc);
-            s[nu] = Math.sqrt(ss);
+            c[nu] = Math.sqrt(cc) / basisNorm(cosTable, nu, p);
+            double sinNorm = basisNorm(sinTable, nu, p);
+            s[nu] = sinNorm == 0.0 ? 0.0 : Math.sqrt(ss) / sinNorm;
         }
         double max = 0.0;
         for (int nu = 1; nu < k2; nu++) {
             max = Math.max(max, Math.hypot(c[nu], s[nu]));
         }
         int active = 0;
+        int withSine = 0;
         double ratio = 0.0;
         for (int nu = 1; nu < k2; nu++) {
             if (max > 0 && Math.hypot(c[nu], s[nu]) >= eta * max) {
                 active++;
-                ratio += c[nu] / (c[nu] + s[nu]);
+                if (2 * nu != p) {
+                    withSine++;
+                    ratio += c[nu] / (c[nu] + s[nu]);
+                }
             }
         }
         int count = k2 - 1;
-        return new FourierSparsity(count == 0 ? 0.0 : (double) active / count, active == 0 ? Double.NaN : ratio / active,
-                c, s);
+        return new FourierSparsity(count == 0 ? 0.0 : (double) active / count,
+                withSine == 0 ? Double.NaN : ratio / withSine, c, s);
+    }
+
+    /** ‖(table[ν·i mod p])_i‖₂: √(p/2) for 0 < ν < p/2, √p or 0 at the Nyquist frequency. */
+    private static double basisNorm(double[] table, int nu, int p) {
+        double sum = 0.0;
+        int phase = 0;
+        for (int i = 0; i < p; i++) {
+            sum += table[phase] * table[phase];
+            phase += nu;
+            if (phase >= p) {
+                phase -= p;
+            }
+        }
+        // sin(πi) comes out as ~1e-16, not 0: treat a basis vector that small as absent
+        return sum < 1e-12 ? 0.0 : Math.sqrt(sum);
     }
 }
