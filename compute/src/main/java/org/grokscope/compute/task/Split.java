@@ -1,5 +1,7 @@
 package org.grokscope.compute.task;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Arrays;
 import org.grokscope.compute.rng.SplitMix64;
 import org.grokscope.protocol.SpecException;
@@ -12,7 +14,9 @@ public record Split(Dataset train, Dataset test) {
 
     /**
      * Shuffles the row indices with {@code new SplitMix64(seed)}; the first floor(alpha·size) rows,
-     * in shuffled order, train and the rest, also in shuffled order, test.
+     * in shuffled order, train and the rest, also in shuffled order, test. The product is taken
+     * with alpha as the decimal it prints as, so 0.29 of 100 pairs is 29, not the 28 that
+     * 0.29 × 100 = 28.999999999999996 in binary floating point would give.
      *
      * @throws SpecException field {@code alpha} unless 0 < alpha < 1 and both parts are non-empty
      */
@@ -21,7 +25,8 @@ public record Split(Dataset train, Dataset test) {
             throw new SpecException("alpha", "must be in (0, 1), got " + format(alpha));
         }
         int size = all.size();
-        int trainSize = (int) Math.floor(alpha * size);
+        int trainSize = BigDecimal.valueOf(alpha).multiply(BigDecimal.valueOf(size))
+                .setScale(0, RoundingMode.FLOOR).intValueExact();
         if (trainSize == 0) {
             throw new SpecException("alpha", "alpha=" + format(alpha) + " of " + size
                     + " pairs leaves the training set empty: alpha × " + size + " must be at least 1");

@@ -18,6 +18,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SplitTest {
     private static final Dataset ALL = Dataset.of(Tasks.parse("add", 23));
 
+    @ParameterizedTest
+    @ValueSource(ints = {29, 57, 58})
+    void trainSizeIsTheFloorOfTheDecimalAlphaNotOfItsBinaryProduct(int percent) {
+        // p = 10: 0.29 × 100 = 28.999999999999996 in doubles, and so for 0.57 and 0.58
+        Dataset all = Dataset.of(Tasks.parse("add", 10));
+        assertEquals(percent, Split.of(all, percent / 100.0, 1).train().size());
+    }
+
     private static Set<Integer> keys(Dataset d, int p) {
         Set<Integer> keys = new HashSet<>();
         for (int i = 0; i < d.size(); i++) {
@@ -27,11 +35,12 @@ class SplitTest {
     }
 
     @ParameterizedTest
-    @ValueSource(doubles = {0.01, 0.1, 0.3, 0.5, 0.77, 0.99})
-    void sizesAreFloorOfAlphaAndThePartsPartitionTheData(double alpha) {
-        Split split = Split.of(ALL, alpha, 42);
+    @ValueSource(ints = {1, 10, 30, 50, 77, 99})
+    void sizesAreFloorOfAlphaAndThePartsPartitionTheData(int percent) {
+        Split split = Split.of(ALL, percent / 100.0, 42);
         int size = ALL.size();
-        assertEquals((int) Math.floor(alpha * size), split.train().size());
+        // ⌊α·|D|⌋ in integers
+        assertEquals(percent * size / 100, split.train().size());
         assertEquals(size - split.train().size(), split.test().size());
         Set<Integer> train = keys(split.train(), 23);
         Set<Integer> test = keys(split.test(), 23);
