@@ -16,10 +16,6 @@ import com.typesafe.config.Config;
 public record EventSettings(double fitAccuracy, double grokAccuracy, int hold, double onsetMargin,
                             double lossPeakDrop, double iprFactor, double iprMinRise) {
 
-    public EventSettings(double fitAccuracy, double grokAccuracy, int hold, double onsetMargin, double lossPeakDrop) {
-        this(fitAccuracy, grokAccuracy, hold, onsetMargin, lossPeakDrop, 1.5, 0.25);
-    }
-
     /**
      * The IPR-acceleration precursor (Fig. 6: IPR rises slowly, then fast at grokking): true when
      * the last growth step is positive, at least iprFactor times the one before, and IPR has risen

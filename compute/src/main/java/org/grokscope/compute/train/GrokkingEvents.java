@@ -12,10 +12,6 @@ public final class GrokkingEvents {
     private final EventSettings settings;
     private GrokDetector detector;
 
-    public GrokkingEvents(EventSettings settings) {
-        this(settings, 2);
-    }
-
     /** @param classes p, which sets chance accuracy for the onset baseline */
     public GrokkingEvents(EventSettings settings, int classes) {
         this.settings = settings;

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /** t_onset and the test-loss-peak precursor on synthetic curves with known answers. */
 class GrokDetectorTest {
-    private static final EventSettings S = new EventSettings(0.99, 0.95, 2, 0.1, 0.02);
+    private static final EventSettings S = new EventSettings(0.99, 0.95, 2, 0.1, 0.02, 1.5, 0.25);
 
     private static EpochMetrics m(int epoch, double trainAcc, double testAcc, double testLoss) {
         return new EpochMetrics(epoch, 0.01, trainAcc, testLoss, testAcc, 1, 1, 0, 0);

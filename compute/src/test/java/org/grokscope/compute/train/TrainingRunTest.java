@@ -45,7 +45,7 @@ class TrainingRunTest {
     @Test
     void smallRunFitsAndGeneralises() {
         RunSpec spec = spec(500, 0, 10);
-        GrokkingEvents events = new GrokkingEvents(new EventSettings(1.0, 0.9, 3, 0.1, 0.02));
+        GrokkingEvents events = new GrokkingEvents(new EventSettings(1.0, 0.9, 3, 0.1, 0.02, 1.5, 0.25), 23);
         EpochMetrics last = null;
         try (TrainingRun run = TrainingRun.create(spec, SETTINGS)) {
             for (int e = 0; e < spec.epochs(); e++) {
