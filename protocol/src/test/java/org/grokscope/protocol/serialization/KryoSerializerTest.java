@@ -18,9 +18,12 @@ import org.grokscope.protocol.OptimizerKind;
 import org.grokscope.protocol.OptimizerSpec;
 import org.grokscope.protocol.Parametrization;
 import org.grokscope.protocol.RunSpec;
+import org.grokscope.protocol.events.AnalysisRecorded;
 import org.grokscope.protocol.events.CheckpointSaved;
 import org.grokscope.protocol.events.EpochCompleted;
+import org.grokscope.protocol.events.GrokkingDetected;
 import org.grokscope.protocol.events.OptimizerCheckpoint;
+import org.grokscope.protocol.events.PrecursorDetected;
 import org.grokscope.protocol.events.RunCompleted;
 import org.grokscope.protocol.events.RunFailed;
 import org.grokscope.protocol.events.RunPaused;
@@ -56,6 +59,10 @@ class KryoSerializerTest {
         s.put("run-completed", new RunCompleted(42, 10, 30));
         s.put("run-failed", new RunFailed(5, RunFailed.DIVERGED));
         s.put("run-stopped", new RunStopped(9));
+        s.put("grokking-detected", new GrokkingDetected("golden-1", 310, 318, 325));
+        s.put("precursor-detected", new PrecursorDetected("golden-1", PrecursorDetected.TEST_LOSS_PEAK, 301));
+        s.put("analysis-recorded", new AnalysisRecorded("golden-1", "ipr,phases", 2, "ffs.eta=0.1", 320,
+                new String[] {"ipr.u", "phases.resultant"}, new double[] {0.125, Double.NaN}));
         return s;
     }
 
