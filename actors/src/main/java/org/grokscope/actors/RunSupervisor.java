@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -50,8 +51,15 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
     public record StopRun(String runId, ActorRef<Trainer.Reply> replyTo) implements Command {
     }
 
-    /** Pauses every active run and drops the queue (a clean shutdown). */
-    public record PauseAll(ActorRef<Integer> replyTo) implements Command {
+    /**
+     * Pauses every active run and drops the queue (a clean shutdown). Queued runs have no journal
+     * yet, so the reply names them: whoever started them says they were not started.
+     */
+    public record PauseAll(ActorRef<Paused> replyTo) implements Command {
+    }
+
+    /** @param dropped queued runs that never started, in submission order: nothing of them is journaled */
+    public record Paused(int active, List<String> dropped) {
     }
 
     /** Active and queued runs with their statuses as this process sees them. */
@@ -210,12 +218,13 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
     }
 
     private Behavior<Command> onPauseAll(PauseAll cmd) {
+        List<String> dropped = queue.stream().map(Queued::runId).toList();
         queue.clear();
         ActorRef<Trainer.Reply> ignore = getContext().getSystem().ignoreRef();
         for (ActorRef<Trainer.Command> trainer : active.values()) {
             trainer.tell(new Trainer.Pause(ignore));
         }
-        cmd.replyTo().tell(active.size());
+        cmd.replyTo().tell(new Paused(active.size(), dropped));
         return this;
     }
 

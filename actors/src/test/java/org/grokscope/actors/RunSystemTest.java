@@ -55,4 +55,21 @@ class RunSystemTest {
             assertEquals(4, node.events("ana").size(), "RunStarted, EpochCompleted, CheckpointSaved, RunCompleted");
         }
     }
+
+    @Test
+    void pauseAllNamesTheQueuedRunsItDropsAndJournalsNoneOfThem() throws Exception {
+        try (RunSystem node = Runs.open(dir, 1, FaultHook.NONE)) {
+            node.<Trainer.Reply>ask(r -> new RunSupervisor.StartRun("long", Runs.small("add", 1, 1_000_000, 1000), r));
+            // a queued run is answered when it starts, so this one is told, not asked
+            node.system().tell(new RunSupervisor.StartRun("waiting", Runs.small("add", 2, 100, 50),
+                    node.system().ignoreRef()));
+            RunSupervisor.Paused paused = node.<RunSupervisor.Paused>ask(RunSupervisor.PauseAll::new);
+            assertEquals(new RunSupervisor.Paused(1, List.of("waiting")), paused);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (node.activeRuns().containsValue(RunStatus.RUNNING) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(List.of("long"), node.runIds(), "the dropped run left nothing in the journal");
+        }
+    }
 }

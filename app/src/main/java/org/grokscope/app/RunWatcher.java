@@ -134,14 +134,18 @@ final class RunWatcher {
     private void pauseAll(AtomicBoolean interrupted) {
         interrupted.set(true);
         try {
-            int active = node.<Integer>ask(RunSupervisor.PauseAll::new);
+            RunSupervisor.Paused paused = node.<RunSupervisor.Paused>ask(RunSupervisor.PauseAll::new);
             // queued runs were dropped and never end; wait for the active ones' trainers to stop
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (node.activeRuns().containsValue(RunStatus.RUNNING) && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
             out.println();
-            out.println("paused " + active + " run(s); the journal in " + node.dataDir() + " is complete.");
+            out.println("paused " + paused.active() + " run(s); the journal in " + node.dataDir() + " is complete.");
+            if (!paused.dropped().isEmpty() && sweepCommand == null) {
+                out.println("  not started, so not in the journal (run their specs again): "
+                        + String.join(", ", paused.dropped()));
+            }
             if (sweepCommand != null) {
                 out.println("  continue with: " + sweepCommand);
             }
