@@ -5,7 +5,6 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -131,6 +130,10 @@ public final class AnalyticCommand implements Callable<Integer> {
         }
         if (plot != null && !(plot.toString().endsWith(".png") || plot.toString().endsWith(".svg"))) {
             throw new SpecException("--plot", "must name a .png or .svg file, got " + plot);
+        }
+        if (plot != null) {
+            // before the table is computed, so a bad path costs nothing
+            OutputPaths.parentOf(plot, "--plot");
         }
         if (save != null && !save.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
             throw new SpecException("--save", "use letters, digits, '.', '_' and '-' (at most 100), got '" + save + "'");
@@ -306,10 +309,7 @@ public final class AnalyticCommand implements Callable<Integer> {
             }
             chart.addSeries(Activation.parse("activation", act).specName(), x, y, e).setMarker(SeriesMarkers.CIRCLE);
         }
-        Path parent = plot.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
+        OutputPaths.parentOf(plot, "--plot");
         String name = plot.toString();
         String stem = name.substring(0, name.length() - 4);
         if (name.endsWith(".png")) {

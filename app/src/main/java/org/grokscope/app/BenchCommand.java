@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.grokscope.compute.ComputeSettings;
+import org.grokscope.compute.MemoryEstimate;
 import org.grokscope.compute.backend.Backends;
 import org.grokscope.compute.backend.BatchStats;
 import org.grokscope.compute.backend.Blas;
@@ -228,10 +229,19 @@ public final class BenchCommand implements Callable<Integer> {
                 throw new SpecException("--batch", "batch sizes must be at least 1, got " + r);
             }
         }
-        OpenClBackend backend = (OpenClBackend) Backends.create(BackendKind.OPENCL, compute);
-        ModelShape shape = ModelShape.of(spec);
         Split split = Split.of(Dataset.of(Tasks.parse(spec.task(), spec.p())), spec.alpha(), spec.splitSeed());
         int batch = split.train().size();
+        long heap = Runtime.getRuntime().maxMemory();
+        for (int r : batchSizes) {
+            long need = MemoryEstimate.batchBytes(spec, r, batch);
+            if (need > heap) {
+                throw new SpecException("--batch", String.format(Locale.ROOT, "%d runs of this spec need about %.1f GiB"
+                        + " of host memory, more than the %.1f GiB this JVM may use: give smaller batch sizes", r,
+                        need / 1073741824.0, heap / 1073741824.0));
+            }
+        }
+        OpenClBackend backend = (OpenClBackend) Backends.create(BackendKind.OPENCL, compute);
+        ModelShape shape = ModelShape.of(spec);
         out.printf(Locale.ROOT, "grokscope bench --batch %s, code %s%n", specFile == null ? "(defaults)" : specFile,
                 CodeVersion.get());
         out.printf(Locale.ROOT, "task %s p=%d alpha=%s N=%d %s %s, %s; R runs with init seeds %d..%d+R-1, full batch%n",

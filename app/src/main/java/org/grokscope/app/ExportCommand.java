@@ -45,7 +45,7 @@ public final class ExportCommand implements Callable<Integer> {
         Path curve = dir.resolve(runId + "-curve.csv");
         Path analyses = dir.resolve(runId + "-analyses.jsonl");
         Path detections = dir.resolve(runId + "-detections.jsonl");
-        try (RunSystem n = node.open(ConfigFactory.load(), 1)) {
+        try (RunSystem n = node.openExisting(ConfigFactory.load())) {
             NodeOptions.requireRun(n, runId);
             try (CurveWriter w = CurveWriter.open(curve)) {
                 for (RunEvent e : n.events(runId)) {

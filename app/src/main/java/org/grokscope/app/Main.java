@@ -23,7 +23,16 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         // initialise logging before Pekko's threads log, or SLF4J replays their calls with a warning
         org.slf4j.LoggerFactory.getLogger(Main.class);
-        System.exit(commandLine().execute(args));
+        int code;
+        try {
+            code = commandLine().execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli hands only Exceptions to the handlers; an Error would end in a stack trace
+            System.err.printf(java.util.Locale.ROOT, "error: out of memory (this JVM may use %.1f GiB): lower width, p"
+                    + " or --batch, or raise the heap (JAVA_OPTS=-Xmx...)%n", Runtime.getRuntime().maxMemory() / 1073741824.0);
+            code = FAILURE;
+        }
+        System.exit(code);
     }
 
     /** The configured command line; tests set its writers and call execute. */

@@ -36,15 +36,38 @@ public final class NodeOptions {
         return RunSystem.open(dir, config, concurrent, CodeVersion.get(), FaultHook.NONE);
     }
 
+    /**
+     * As {@link #open(Config, int)} for verbs that only read or change existing runs: a --data that
+     * holds no journal is a user error, and no directory is made for it (a mistyped path would
+     * otherwise leave an empty journal behind).
+     */
+    RunSystem openExisting(Config config) {
+        Path dir = dataDir(config);
+        if (!hasJournal(dir)) {
+            throw new SpecException("--data", "no grokscope journal in " + dir
+                    + " (give the --data your runs were started with)");
+        }
+        return open(config, 1);
+    }
+
+    static boolean hasJournal(Path dir) {
+        return java.nio.file.Files.isDirectory(dir.resolve("journal"));
+    }
+
     Path dataDir(Config config) {
         return data != null ? data : Path.of(config.getString("grokscope.data-dir"));
     }
 
     /** Fails with a one-line user error unless the run is in the journal. */
     static void requireRun(RunSystem node, String runId) {
+        requireRun(node, runId, "RUN_ID");
+    }
+
+    /** As {@link #requireRun(RunSystem, String)}, for a run named by the option {@code field}. */
+    static void requireRun(RunSystem node, String runId, String field) {
         java.util.List<String> ids = node.runIds();
         if (!ids.contains(runId)) {
-            throw new SpecException("RUN_ID", "no run '" + runId + "' in " + node.dataDir()
+            throw new SpecException(field, "no run '" + runId + "' in " + node.dataDir()
                     + (ids.isEmpty() ? " (it has no runs)" : "; runs there: " + String.join(", ", ids)));
         }
     }

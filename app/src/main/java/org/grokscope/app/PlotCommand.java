@@ -3,7 +3,6 @@ package org.grokscope.app;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,11 +74,12 @@ public final class PlotCommand implements Callable<Integer> {
         List<CheckpointSaved> checkpoints = new ArrayList<>();
         RunSummary summary;
         RunSummary reference = null;
-        try (RunSystem n = node.open(config, 1)) {
+        Path dir = out != null ? out : Path.of("plots", runId);
+        try (RunSystem n = node.openExisting(config)) {
             NodeOptions.requireRun(n, runId);
             summary = n.summary(runId);
             if (compare != null) {
-                NodeOptions.requireRun(n, compare);
+                NodeOptions.requireRun(n, compare, "--compare");
                 reference = n.summary(compare);
                 if (reference.lastCheckpoint() == null) {
                     throw new org.grokscope.protocol.SpecException("--compare", "run '" + compare + "' has no checkpoint");
@@ -93,8 +93,7 @@ public final class PlotCommand implements Callable<Integer> {
                 }
             }
         }
-        Path dir = out != null ? out : Path.of("plots", runId);
-        Files.createDirectories(dir);
+        OutputPaths.directory(dir, "--out");
         List<EpochMetrics> evaluated = epochs.stream().filter(EpochMetrics::evaluated).toList();
         GrokDetector d = GrokDetector.start(summary.spec().p());
         EventSettings events = EventSettings.create(config);

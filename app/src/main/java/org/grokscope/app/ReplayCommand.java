@@ -62,7 +62,12 @@ public final class ReplayCommand implements Callable<Integer> {
             if (eq <= 0) {
                 throw new SpecException("--set", "expected analyzer.param=value, got '" + s + "'");
             }
-            overrides.put("grokscope.analyzers." + s.substring(0, eq).strip(), s.substring(eq + 1).strip());
+            String key = s.substring(0, eq).strip();
+            if (!CheckpointAnalysis.PARAMETERS.contains(key)) {
+                throw new SpecException("--set", "unknown analyzer parameter '" + key + "'; known: "
+                        + String.join(", ", CheckpointAnalysis.PARAMETERS));
+            }
+            overrides.put("grokscope.analyzers." + key, s.substring(eq + 1).strip());
         }
         CheckpointAnalysis analysis;
         try {
@@ -73,7 +78,7 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         List<CheckpointSaved> checkpoints = new ArrayList<>();
-        try (RunSystem n = node.open(config, 1)) {
+        try (RunSystem n = node.openExisting(config)) {
             NodeOptions.requireRun(n, runId);
             for (RunEvent e : n.events(runId)) {
                 if (e instanceof CheckpointSaved c) {
@@ -81,8 +86,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 }
             }
         }
-        Path dir = out != null ? out : Path.of("replay", runId);
-        Files.createDirectories(dir);
+        Path dir = OutputPaths.directory(out != null ? out : Path.of("replay", runId), "--out");
         Path csv = dir.resolve(runId + "-analysis.csv");
         Path jsonl = dir.resolve(runId + "-analysis.jsonl");
         try (BufferedWriter c = Files.newBufferedWriter(csv); BufferedWriter j = Files.newBufferedWriter(jsonl)) {

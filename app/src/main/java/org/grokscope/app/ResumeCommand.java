@@ -32,7 +32,7 @@ public final class ResumeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Config config = ConfigFactory.load();
         AppSettings app = AppSettings.create(config);
-        try (RunSystem n = node.open(config, 1)) {
+        try (RunSystem n = node.openExisting(config)) {
             NodeOptions.requireRun(n, runId);
             String damage = n.damage(runId);
             if (damage != null) {

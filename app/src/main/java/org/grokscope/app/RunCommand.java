@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.grokscope.actors.RunSystem;
+import org.grokscope.compute.ComputeSettings;
+import org.grokscope.compute.MemoryEstimate;
 import org.grokscope.protocol.RunSpec;
 import org.grokscope.protocol.SpecException;
 import picocli.CommandLine.Command;
@@ -65,6 +67,10 @@ public final class RunCommand implements Callable<Integer> {
         }
         Config config = ConfigFactory.load();
         AppSettings app = AppSettings.create(config);
+        ComputeSettings compute = ComputeSettings.create(config);
+        for (RunSpec spec : runs.values()) {
+            MemoryEstimate.check(spec, compute, Runtime.getRuntime().maxMemory());
+        }
         try (RunSystem n = node.open(config, runs.size())) {
             List<String> existing = n.runIds();
             for (String runId : runs.keySet()) {

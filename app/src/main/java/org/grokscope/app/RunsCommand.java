@@ -1,5 +1,6 @@
 package org.grokscope.app;
 
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.PrintWriter;
 import java.util.List;
@@ -22,7 +23,14 @@ public final class RunsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (RunSystem n = node.open(ConfigFactory.load(), 1)) {
+        Config config = ConfigFactory.load();
+        if (!NodeOptions.hasJournal(node.dataDir(config))) {
+            PrintWriter out = command.commandLine().getOut();
+            out.println("no runs: " + node.dataDir(config) + " holds no grokscope journal");
+            out.flush();
+            return 0;
+        }
+        try (RunSystem n = node.open(config, 1)) {
             List<RunSummary> runs = n.runIds().stream().map(id -> {
                 RunSummary s = n.summary(id);
                 String damage = n.damage(id);

@@ -72,17 +72,25 @@ public final class SpecOptions {
     }
 
     static Config readFile(Path file) {
+        return readFile(file, "spec");
+    }
+
+    /**
+     * Parses a HOCON file and resolves its substitutions ({@code width = ${p}}) within the file;
+     * {@code field} names the file in errors ("spec", "sweep").
+     */
+    static Config readFile(Path file, String field) {
         if (!Files.exists(file)) {
-            throw new SpecException("spec", "file not found: " + file);
+            throw new SpecException(field, "file not found: " + file);
         }
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            throw new SpecException("spec", "not a readable file: " + file);
+            throw new SpecException(field, "not a readable file: " + file);
         }
         try {
             return ConfigFactory.parseFile(file.toFile(),
-                    ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
+                    ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false)).resolve();
         } catch (ConfigException e) {
-            throw new SpecException("spec", "cannot parse " + file + ": " + Main.oneLine(e.getMessage()));
+            throw new SpecException(field, "cannot parse " + file + ": " + Main.oneLine(e.getMessage()));
         }
     }
 

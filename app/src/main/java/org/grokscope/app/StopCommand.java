@@ -24,7 +24,7 @@ public final class StopCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (RunSystem n = node.open(ConfigFactory.load(), 1)) {
+        try (RunSystem n = node.openExisting(ConfigFactory.load())) {
             NodeOptions.requireRun(n, runId);
             Trainer.Reply reply = n.<Trainer.Reply>ask(to -> new RunSupervisor.StopRun(runId, to));
             if (reply instanceof Trainer.Accepted a) {

@@ -18,6 +18,8 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.grokscope.actors.RunSummary;
 import org.grokscope.actors.RunSystem;
+import org.grokscope.compute.ComputeSettings;
+import org.grokscope.compute.MemoryEstimate;
 import org.grokscope.protocol.RunSpec;
 import org.grokscope.protocol.RunSpecs;
 import org.grokscope.protocol.RunStatus;
@@ -64,6 +66,10 @@ public final class SweepCommand implements Callable<Integer> {
         SweepSpec sweep = SweepSpec.read(file);
         Config config = ConfigFactory.load();
         AppSettings app = AppSettings.create(config);
+        ComputeSettings compute = ComputeSettings.create(config);
+        for (SweepSpec.Cell cell : sweep.cells()) {
+            MemoryEstimate.check(cell.spec(), compute, Runtime.getRuntime().maxMemory());
+        }
         PrintWriter stdout = command.commandLine().getOut();
         try (RunSystem n = node.open(config, sweep.cells().size(), sweep.maxConcurrent())) {
             Path dir = out != null ? out : n.dataDir().resolve(app.sweepDir()).resolve(sweep.name());

@@ -11,13 +11,16 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.grokscope.compute.task.Tasks;
+import org.grokscope.protocol.ConfigValues;
 import org.grokscope.protocol.RunSpec;
 import org.grokscope.protocol.RunSpecs;
 import org.grokscope.protocol.SpecException;
@@ -80,7 +83,7 @@ public record SweepSpec(String name, Integer maxConcurrent, List<String> axes, L
 
     /** Reads and expands a sweep file; every problem is a one-line {@link SpecException}. */
     public static SweepSpec read(Path file) {
-        return fromConfig(SpecOptions.readFile(file));
+        return fromConfig(SpecOptions.readFile(file, "sweep"));
     }
 
     public static SweepSpec fromConfig(Config file) {
@@ -95,10 +98,7 @@ public record SweepSpec(String name, Integer maxConcurrent, List<String> axes, L
         }
         Integer maxConcurrent = null;
         if (file.hasPath("max-concurrent")) {
-            maxConcurrent = field(file, "max-concurrent", Config::getInt, "an integer");
-            if (maxConcurrent < 1) {
-                throw new SpecException("max-concurrent", "must be at least 1, got " + maxConcurrent);
-            }
+            maxConcurrent = (int) ConfigValues.integer(file, "max-concurrent", "max-concurrent", 1, Integer.MAX_VALUE);
         }
         Config base = file.hasPath("base") ? field(file, "base", Config::getConfig, "an object of spec fields")
                 : ConfigFactory.empty();
@@ -210,11 +210,48 @@ public record SweepSpec(String name, Integer maxConcurrent, List<String> axes, L
                     || v.valueType() == ConfigValueType.NULL) {
                 throw new SpecException(field, "values must be numbers, strings or booleans, got '" + v.unwrapped() + "'");
             }
-            if (!seen.add(label(v))) {
+            if (!seen.add(canonical(v))) {
                 throw new SpecException(field, "value " + v.unwrapped() + " appears twice");
             }
         }
         return list;
+    }
+
+    /** A value as a spec reads it: numbers in their shortest plain form, so 0.30 and 0.3 are one value. */
+    private static String canonical(ConfigValue v) {
+        Object raw = v.unwrapped();
+        String text = raw instanceof String str ? str.strip() : String.valueOf(raw);
+        if (raw instanceof Number || raw instanceof String) {
+            try {
+                return new BigDecimal(raw instanceof Number ? raw.toString() : text).stripTrailingZeros().toPlainString();
+            } catch (NumberFormatException notANumber) {
+                return text;
+            }
+        }
+        return text;
+    }
+
+    /**
+     * The labels of an axis's values in run ids: {@link #label}, and where two different values
+     * share one (task = [n+m, n-m] both read n_m) a short checksum of the value is added to each,
+     * so every cell keeps its own id; axes without such clashes keep the ids they always had.
+     */
+    static List<String> labels(List<ConfigValue> values) {
+        Map<String, Integer> uses = new HashMap<>();
+        for (ConfigValue v : values) {
+            uses.merge(label(v), 1, Integer::sum);
+        }
+        List<String> labels = new ArrayList<>();
+        for (ConfigValue v : values) {
+            String l = label(v);
+            if (uses.get(l) > 1) {
+                java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                crc.update(canonical(v).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                l = l + "_" + String.format(Locale.ROOT, "%06x", crc.getValue() & 0xffffff);
+            }
+            labels.add(l);
+        }
+        return labels;
     }
 
     private static void expand(String name, Config base, Map<String, Config> variants,
@@ -234,8 +271,11 @@ public record SweepSpec(String name, Integer maxConcurrent, List<String> axes, L
             }
             return;
         }
-        for (ConfigValue v : lists.get(axis)) {
-            coordinates.put(axis, label(v));
+        List<ConfigValue> axisValues = lists.get(axis);
+        List<String> axisLabels = labels(axisValues);
+        for (int i = 0; i < axisValues.size(); i++) {
+            ConfigValue v = axisValues.get(i);
+            coordinates.put(axis, axisLabels.get(i));
             values.put(axis, v);
             expand(name, base, variants, lists, axes, depth + 1, coordinates, values, cells, ids);
             coordinates.remove(axis);

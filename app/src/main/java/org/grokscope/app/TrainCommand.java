@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.grokscope.compute.ComputeSettings;
+import org.grokscope.compute.MemoryEstimate;
 import org.grokscope.compute.train.EventSettings;
 import org.grokscope.compute.train.GrokkingEvents;
 import org.grokscope.compute.train.TrainingRun;
@@ -53,6 +54,7 @@ public final class TrainCommand implements Callable<Integer> {
         Config config = ConfigFactory.load();
         AppSettings app = AppSettings.create(config);
         ComputeSettings compute = computeOptions.resolve(config);
+        MemoryEstimate.check(spec, compute, Runtime.getRuntime().maxMemory());
         Path csv = out != null ? out : Path.of(app.outDir(), runName() + ".csv");
         PrintWriter stdout = command.commandLine().getOut();
         PrintWriter stderr = command.commandLine().getErr();

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.grokscope.protocol.SpecException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,12 +36,23 @@ public final class WatchCommand implements Callable<Integer> {
     @Option(names = "--poll", paramLabel = "MS", defaultValue = "500", description = "poll interval (ms)")
     private long poll;
 
+    /** Polling faster than this only burns a core; slower than this is no longer "as they come". */
+    private static final long MIN_POLL_MS = 10;
+    private static final long MAX_POLL_MS = 60_000;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
+        if (poll < MIN_POLL_MS || poll > MAX_POLL_MS) {
+            throw new SpecException("--poll", "must be in [" + MIN_POLL_MS + ", " + MAX_POLL_MS + "] ms, got " + poll);
+        }
         Config config = ConfigFactory.load();
         Path dir = data != null ? data : Path.of(config.getString("grokscope.data-dir"));
+        if (!Files.isDirectory(dir)) {
+            throw new SpecException("--data", "no data directory " + dir + " (give the --data your runs use)");
+        }
         Path file = dir.resolve(config.getString("grokscope.alerts.file"));
         PrintWriter out = command.commandLine().getOut();
+        boolean printed = false;
         if (!once) {
             out.println("watching " + file + (runId == null ? "" : " for run " + runId) + " (Ctrl-C to stop)");
             out.flush();
@@ -65,11 +77,16 @@ public final class WatchCommand implements Callable<Integer> {
                     partial.delete(0, newline + 1);
                     if (!line.isEmpty() && (runId == null || line.contains("\"run\":\"" + runId + "\""))) {
                         out.println(line);
+                        printed = true;
                     }
                 }
                 out.flush();
             }
             if (once) {
+                if (!printed) {
+                    out.println("no alerts" + (runId == null ? "" : " for run " + runId) + " in " + file);
+                    out.flush();
+                }
                 return 0;
             }
             Thread.sleep(poll);

@@ -32,9 +32,18 @@ class BadInputTest {
         Path badType = Files.writeString(dir.resolve("type.conf"), "width = [1, 2]\n");
         Path badExpr = Files.writeString(dir.resolve("expr.conf"), "task = \"3*n^2 + * m\"\n");
         Path directory = Files.createDirectories(dir.resolve("a-directory.conf"));
+        Path unresolved = Files.writeString(dir.resolve("unresolved.conf"), "width = ${nowhere}\n");
         return Stream.of(
                 Arguments.of("p below 2", List.of("--p", "1"), "p:", "[2, 4096]"),
-                Arguments.of("p not a number", List.of("--p", "abc"), "p:", "expected an integer, got 'abc'"),
+                Arguments.of("p not a number", List.of("--p", "abc"), "p:", "must be an integer in [2, 4096], got 'abc'"),
+                Arguments.of("p not whole", List.of("--p", "11.5"), "p:", "must be an integer in [2, 4096], got 11.5"),
+                Arguments.of("epochs beyond int", List.of("--epochs", "99999999999"), "epochs:",
+                        "[1, 1000000000], got 99999999999"),
+                Arguments.of("seed beyond long", List.of("--split-seed", "99999999999999999999"), "split-seed:",
+                        "got 99999999999999999999"),
+                Arguments.of("seed not whole", List.of("--init-seed", "1.9"), "init-seed:", "got 1.9"),
+                Arguments.of("more memory than the heap", List.of("--p", "4096", "--width", "65536"), "width:",
+                        "GiB of memory"),
                 Arguments.of("alpha zero", List.of("--alpha", "0"), "alpha:", "(0, 1)"),
                 Arguments.of("alpha above one", List.of("--alpha", "1.5"), "alpha:", "(0, 1)"),
                 Arguments.of("width zero", List.of("--width", "0"), "width:", "[1, 65536]"),
@@ -57,7 +66,8 @@ class BadInputTest {
                 Arguments.of("spec is a directory", List.of(directory.toString()), "spec:", "not a readable file"),
                 Arguments.of("unparsable HOCON", List.of(broken.toString()), "spec:", "cannot parse"),
                 Arguments.of("unknown spec field", List.of(unknownKey.toString()), "learning-rate:", "unknown field"),
-                Arguments.of("wrong type in file", List.of(badType.toString()), "width:", "expected an integer"),
+                Arguments.of("wrong type in file", List.of(badType.toString()), "width:", "must be an integer in [1, 65536]"),
+                Arguments.of("unresolvable substitution", List.of(unresolved.toString()), "spec:", "cannot parse"),
                 Arguments.of("bad --set", List.of("--set", "no-equals-sign"), "--set:", "path=value"),
                 Arguments.of("zero threads", List.of("--threads", "0"), "--threads:", "at least 1"),
                 Arguments.of("unknown flag", List.of("--frobnicate", "3"), "--frobnicate", "Unknown option"));

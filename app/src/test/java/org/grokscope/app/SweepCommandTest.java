@@ -55,7 +55,7 @@ class SweepCommandTest {
             {SWEEP.replace("p = 23", "p = 23, wdith = 3"), "base.wdith: unknown field"},
             {SWEEP.replace("seed = [1, 2]", "seed = 1"), "grid.seed: must be a list"},
             {SWEEP + "\nextra = 1\n", "extra: unknown sweep field"},
-            {"name = t\ngrid { alpha = [0.5 }", "spec: cannot parse"}}) {
+            {"name = t\ngrid { alpha = [0.5 }", "sweep: cannot parse"}}) {
             Path file = Files.writeString(dir.resolve("bad.conf"), bad[0]);
             Cli.Result r = Cli.run("sweep", file.toString(), "--data", data.toString());
             assertEquals(Main.USER_ERROR, r.code(), r.err());

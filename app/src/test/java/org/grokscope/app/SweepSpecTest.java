@@ -107,12 +107,27 @@ class SweepSpecTest {
     }
 
     @Test
+    void taskExpressionsThatShareALabelStillGetOneCellEach() {
+        // n+m, n-m and n*m all read n_m in a run id; each gets a checksum of its text instead
+        SweepSpec s = parse("name = t\nbase { p = 11 }\ngrid { task = [\"n+m\", \"n-m\", \"n*m\", add] }");
+        List<String> ids = s.runIds();
+        assertEquals(4, ids.size());
+        assertEquals(4, new java.util.HashSet<>(ids).size(), ids.toString());
+        assertEquals("t-taskadd", ids.get(3), "a label without a clash is unchanged");
+        assertEquals(List.of("n+m", "n-m", "n*m", "add"), s.cells().stream().map(c -> c.spec().task()).toList());
+        assertEquals(ids, parse("name = t\nbase { p = 11 }\ngrid { task = [\"n+m\", \"n-m\", \"n*m\", add] }").runIds(),
+                "stable from one reading to the next");
+        assertTrue(rejected("name = t\ngrid { task = [\"n+m\", \" n+m\"] }").getMessage().contains("appears twice"));
+    }
+
+    @Test
     void fileLevelErrorsNameTheField() {
         assertEquals("nme", rejected("nme = x").field());
         assertEquals("name", rejected("grid { alpha = [0.5] }").field());
         assertTrue(rejected("name = \"a b\"").getMessage().contains("letters, digits"));
         assertEquals("max-concurrent", rejected("name = a\nmax-concurrent = 0").field());
         assertEquals("max-concurrent", rejected("name = a\nmax-concurrent = many").field());
+        assertTrue(rejected("name = a\nmax-concurrent = 1.5").getMessage().contains("integer in [1, "));
         assertEquals("base", rejected("name = a\nbase = 3").field());
     }
 

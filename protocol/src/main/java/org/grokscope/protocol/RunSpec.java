@@ -20,20 +20,22 @@ public record RunSpec(String task, int p, double alpha, long splitSeed, long ini
                       OptimizerSpec optimizer, int epochs, int batchSize, int evalEvery,
                       int checkpointEvery, BackendKind backend) {
 
+    public static final int MIN_P = 2;
     /** Largest modulus: p² pairs and p×N weights must stay comfortably in memory. */
     public static final int MAX_P = 4096;
     public static final int MAX_WIDTH = 1 << 16;
     public static final int MAX_EPOCHS = 1_000_000_000;
+    public static final long MAX_BATCH_SIZE = (long) MAX_P * MAX_P;
 
     public RunSpec {
         if (task == null || task.isBlank()) {
             throw new SpecException("task", "must be a built-in task name or an expression in n and m");
         }
-        Checks.intRange("p", p, 2, MAX_P);
+        Checks.intRange("p", p, MIN_P, MAX_P);
         Checks.range("alpha", alpha, 0.0, false, 1.0, false);
         Checks.intRange("width", width, 1, MAX_WIDTH);
         Checks.intRange("epochs", epochs, 1, MAX_EPOCHS);
-        Checks.intRange("batch-size", batchSize, 0, (long) MAX_P * MAX_P);
+        Checks.intRange("batch-size", batchSize, 0, MAX_BATCH_SIZE);
         Checks.intRange("eval-every", evalEvery, 1, MAX_EPOCHS);
         Checks.intRange("checkpoint-every", checkpointEvery, 0, MAX_EPOCHS);
         if (activation == null || parametrization == null || loss == null || optimizer == null || backend == null) {

@@ -40,19 +40,19 @@ public final class RunSpecs {
                 get(c, "optimizer.eps", Config::getDouble, "a number"));
         return new RunSpec(
                 get(c, "task", Config::getString, "a string"),
-                get(c, "p", Config::getInt, "an integer"),
+                (int) ConfigValues.integer(c, "p", "p", RunSpec.MIN_P, RunSpec.MAX_P),
                 get(c, "alpha", Config::getDouble, "a number"),
-                get(c, "split-seed", Config::getLong, "an integer"),
-                get(c, "init-seed", Config::getLong, "an integer"),
-                get(c, "width", Config::getInt, "an integer"),
+                ConfigValues.integer(c, "split-seed", "split-seed", Long.MIN_VALUE, Long.MAX_VALUE),
+                ConfigValues.integer(c, "init-seed", "init-seed", Long.MIN_VALUE, Long.MAX_VALUE),
+                (int) ConfigValues.integer(c, "width", "width", 1, RunSpec.MAX_WIDTH),
                 Activation.parse("activation", get(c, "activation", Config::getString, "a string")),
                 Parametrization.parse("parametrization", get(c, "parametrization", Config::getString, "a string")),
                 LossKind.parse("loss", get(c, "loss", Config::getString, "a string")),
                 opt,
-                get(c, "epochs", Config::getInt, "an integer"),
-                get(c, "batch-size", Config::getInt, "an integer"),
-                get(c, "eval-every", Config::getInt, "an integer"),
-                get(c, "checkpoint-every", Config::getInt, "an integer"),
+                (int) ConfigValues.integer(c, "epochs", "epochs", 1, RunSpec.MAX_EPOCHS),
+                (int) ConfigValues.integer(c, "batch-size", "batch-size", 0, RunSpec.MAX_BATCH_SIZE),
+                (int) ConfigValues.integer(c, "eval-every", "eval-every", 1, RunSpec.MAX_EPOCHS),
+                (int) ConfigValues.integer(c, "checkpoint-every", "checkpoint-every", 0, RunSpec.MAX_EPOCHS),
                 BackendKind.parse("backend", get(c, "backend", Config::getString, "a string")));
     }
 

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.grokscope.protocol.ConfigValues;
 import org.grokscope.protocol.SpecException;
 
 /**
@@ -14,6 +15,12 @@ import org.grokscope.protocol.SpecException;
  */
 public final class CheckpointAnalysis {
     public static final List<String> ANALYZERS = List.of("ipr", "phases", "coverage", "ffs");
+    /** The parameters {@code --set} may change, under {@code grokscope.analyzers}. */
+    public static final List<String> PARAMETERS = List.of("ipr.r", "phases.bins", "ffs.eta");
+    /** IPR_r with r this large already measures only the largest frequency (the paper uses r = 2). */
+    static final int MAX_R = 16;
+    /** A tenth of a degree per bin; more only splits the histogram into empty bins (and memory). */
+    static final int MAX_BINS = 3600;
 
     private final List<String> analyzers;
     private final int r;
@@ -28,15 +35,9 @@ public final class CheckpointAnalysis {
         }
         Config c = config.getConfig("grokscope.analyzers");
         this.analyzers = List.copyOf(analyzers);
-        this.r = c.getInt("ipr.r");
-        this.bins = c.getInt("phases.bins");
-        this.eta = c.getDouble("ffs.eta");
-        if (r < 1) {
-            throw new SpecException("ipr.r", "must be at least 1, got " + r);
-        }
-        if (bins < 1) {
-            throw new SpecException("phases.bins", "must be at least 1, got " + bins);
-        }
+        this.r = (int) ConfigValues.integer(c, "ipr.r", "ipr.r", 1, MAX_R);
+        this.bins = (int) ConfigValues.integer(c, "phases.bins", "phases.bins", 1, MAX_BINS);
+        this.eta = ConfigValues.number(c, "ffs.eta", "ffs.eta");
         if (!(eta > 0 && eta <= 1)) {
             throw new SpecException("ffs.eta", "must be in (0, 1], got " + eta);
         }

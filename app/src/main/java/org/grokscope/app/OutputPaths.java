@@ -1,0 +1,37 @@
+package org.grokscope.app;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.grokscope.protocol.SpecException;
+
+/**
+ * Output directories of the verbs that write files (plot, replay, analytic --plot), made before
+ * any work is done, so a path that is a file or cannot be written is a one-line user error for
+ * the option that named it rather than a stack trace at the end.
+ */
+final class OutputPaths {
+    private OutputPaths() {
+    }
+
+    /** Makes {@code dir} and its parents; {@code field} is the option the error names. */
+    static Path directory(Path dir, String field) {
+        try {
+            return Files.createDirectories(dir);
+        } catch (FileAlreadyExistsException e) {
+            throw new SpecException(field, "cannot create the directory " + dir + ": " + e.getFile()
+                    + " exists and is not a directory");
+        } catch (IOException | SecurityException e) {
+            throw new SpecException(field, "cannot create the directory " + dir + ": " + e);
+        }
+    }
+
+    /** Makes the directory a file will be written to, if it has one. */
+    static void parentOf(Path file, String field) {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            directory(parent, field);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package org.grokscope.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Bad input to the verbs other than train (replay, plot, analytic, watch, stop, resume, export,
+ * bench): exit code 2, one line naming the option, no stack trace, and no data directory made
+ * for a --data that holds no journal.
+ */
+class VerbBadInputTest {
+    @TempDir
+    static Path dir;
+    static Path data;
+    static Path aFile;
+
+    @BeforeAll
+    static void oneRun() throws IOException {
+        Path spec = Files.writeString(dir.resolve("s.conf"), "p = 11\nwidth = 16\nepochs = 4\ncheckpoint-every = 2\n");
+        data = dir.resolve("data");
+        Cli.Result r = Cli.run("run", spec.toString(), "--id", "r1", "--data", data.toString(), "--no-progress");
+        assertEquals(0, r.code(), r.err());
+        aFile = Files.writeString(dir.resolve("a-file"), "not a directory");
+    }
+
+    static Stream<Arguments> cases() {
+        String d = data.toString();
+        String missing = dir.resolve("no-such-data").toString();
+        return Stream.of(
+                Arguments.of(List.of("replay", "r1", "--data", d, "--set", "ffs.foo=1"), "--set:", "ipr.r, phases.bins, ffs.eta"),
+                Arguments.of(List.of("replay", "r1", "--data", d, "--set", "ffs.eta=abc"), "ffs.eta:", "must be a number"),
+                Arguments.of(List.of("replay", "r1", "--data", d, "--set", "ipr.r=1.5"), "ipr.r:", "integer in [1, 16]"),
+                Arguments.of(List.of("replay", "r1", "--data", d, "--set", "phases.bins=2000000000"), "phases.bins:",
+                        "[1, 3600]"),
+                Arguments.of(List.of("replay", "r1", "--data", d, "--out", aFile.toString()), "--out:", "not a directory"),
+                Arguments.of(List.of("plot", "r1", "--data", d, "--out", aFile.toString()), "--out:", "not a directory"),
+                Arguments.of(List.of("plot", "r1", "--data", d, "--compare", "nope"), "--compare:", "no run 'nope'"),
+                Arguments.of(List.of("analytic", "--p", "11", "--widths", "16", "--plot", aFile.resolve("x.png").toString()),
+                        "--plot:", "not a directory"),
+                Arguments.of(List.of("watch", "--poll", "-5", "--data", d), "--poll:", "[10, 60000]"),
+                Arguments.of(List.of("watch", "--once", "--data", missing), "--data:", "no data directory"),
+                Arguments.of(List.of("stop", "r1", "--data", missing), "--data:", "no grokscope journal"),
+                Arguments.of(List.of("resume", "r1", "--data", missing), "--data:", "no grokscope journal"),
+                Arguments.of(List.of("export", "r1", "--data", missing), "--data:", "no grokscope journal"),
+                Arguments.of(List.of("replay", "r1", "--data", missing), "--data:", "no grokscope journal"),
+                Arguments.of(List.of("bench", "--backend", "opencl", "--batch", "1000000"), "--batch:", "GiB of host memory"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void rejectedWithOneLineNamingTheOption(List<String> args, String field, String detail) {
+        Cli.Result r = Cli.run(args.toArray(String[]::new));
+        assertEquals(Main.USER_ERROR, r.code(), () -> "exit code; stderr: " + r.err());
+        List<String> lines = r.err().lines().toList();
+        assertEquals(1, lines.size(), () -> "one line expected: " + r.err());
+        assertTrue(lines.get(0).contains(field), () -> "names " + field + ": " + r.err());
+        assertTrue(lines.get(0).contains(detail), () -> "says " + detail + ": " + r.err());
+        assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), () -> "no stack trace: " + r.err());
+        assertFalse(Files.exists(dir.resolve("no-such-data")), "no data directory made for a mistyped --data");
+    }
+
+    @Test
+    void runsOnAMissingDataDirectorySaysSoAndMakesNothing() {
+        Path missing = dir.resolve("not-here");
+        Cli.Result r = Cli.run("runs", "--data", missing.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("no runs"), r.out());
+        assertFalse(Files.exists(missing));
+    }
+
+    @Test
+    void substitutionsInASpecFileAreResolved() throws IOException {
+        Path spec = Files.writeString(dir.resolve("sub.conf"), "p = 11\nwidth = ${p}\nepochs = 2\n");
+        Path csv = dir.resolve("sub.csv");
+        Cli.Result r = Cli.run("train", spec.toString(), "--no-progress", "--out", csv.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("N=11"), r.out());
+        List<String> spec2 = new ArrayList<>(Files.readAllLines(dir.resolve("sub.spec.conf")));
+        assertTrue(spec2.stream().anyMatch(l -> l.replace(" ", "").equals("width=11")), spec2.toString());
+    }
+}
