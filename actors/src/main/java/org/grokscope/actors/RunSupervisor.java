@@ -84,6 +84,15 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
     private record Queued(String runId, RunSpec spec, ActorRef<Trainer.Reply> replyTo) {
     }
 
+    /**
+     * Starts the onset detector and the analyzer of a run that has ended, to read its journal up
+     * to {@code sequenceNr} and stop: a process that died after the run's last event but before
+     * they had read it would otherwise leave the last checkpoint unanalysed for good. They carry
+     * their own progress, so what they did before is not done again.
+     */
+    public record CatchUp(String runId, long sequenceNr) implements Command {
+    }
+
     /** Replies once no onset detector is running any more (they finish reading after their run ends). */
     public record WhenDetectorsDone(ActorRef<Integer> replyTo) implements Command {
     }
@@ -156,6 +165,7 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
                 .onMessage(GetRunState.class, this::onGetRunState)
                 .onMessage(TrainerEnded.class, this::onTrainerEnded)
                 .onMessage(Forward.class, this::onForward)
+                .onMessage(CatchUp.class, this::onCatchUp)
                 .onMessage(WhenDetectorsDone.class, this::onWhenDetectorsDone)
                 .onMessage(DetectorTerminated.class, this::onDetectorTerminated)
                 .onMessage(TrainerTerminated.class, this::onTrainerTerminated)
@@ -344,6 +354,14 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
         if (replyTo != null) {
             replyTo.tell(new Trainer.Rejected(runId, reason));
         }
+    }
+
+    private Behavior<Command> onCatchUp(CatchUp cmd) {
+        if (!active.containsKey(cmd.runId())) {
+            startDetector(cmd.runId());
+            stopFollowers(cmd.runId(), cmd.sequenceNr());
+        }
+        return this;
     }
 
     private Behavior<Command> onWhenDetectorsDone(WhenDetectorsDone cmd) {

@@ -124,6 +124,19 @@ public final class RunSystem implements AutoCloseable {
         return reply instanceof Trainer.Rejected rejected ? rejected.reason() : null;
     }
 
+    /**
+     * Lets the analyzer and onset detector of an ended run read the rest of its journal (see
+     * {@link RunSupervisor.CatchUp}) and waits for them. Returns how many analysis and detection
+     * events that added.
+     */
+    public int catchUp(String runId) {
+        int before = analyses(runId).size() + detections(runId).size();
+        long last = events(runId).size();
+        system.tell(new RunSupervisor.CatchUp(runId, last));
+        ask(RunSupervisor.WhenDetectorsDone::new);
+        return analyses(runId).size() + detections(runId).size() - before;
+    }
+
     /** Ids of every run in the journal. */
     public List<String> runIds() {
         List<String> ids = await(journal.currentPersistenceIds()

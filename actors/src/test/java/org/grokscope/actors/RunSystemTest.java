@@ -53,6 +53,13 @@ class RunSystemTest {
             assertEquals(run.metrics(), s.last());
             assertEquals("run ana already exists", node.recordCompleted("ana", run.spec(), run.metrics(), cp));
             assertEquals(4, node.events("ana").size(), "RunStarted, EpochCompleted, CheckpointSaved, RunCompleted");
+            // a recorded run never had followers, like a run whose process died before they read
+            // its last events: catching up analyses its checkpoint once, and only once
+            assertEquals(0, node.analyses("ana").size());
+            assertTrue(node.catchUp("ana") >= 1);
+            assertEquals(1, node.analyses("ana").size());
+            assertEquals(cp.epoch(), node.analyses("ana").get(0).epoch());
+            assertEquals(0, node.catchUp("ana"), "nothing left to read");
         }
     }
 

@@ -2,6 +2,7 @@ package org.grokscope.app;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.grokscope.actors.RunSummary;
 import org.grokscope.actors.RunSystem;
@@ -40,8 +41,17 @@ public final class ResumeCommand implements Callable<Integer> {
             }
             RunSummary s = n.summary(runId);
             if (s.status().terminal()) {
-                throw new SpecException("RUN_ID", "run '" + runId + "' is " + s.status().specName()
-                        + (s.reason() == null ? "" : " (" + s.reason() + ")") + "; nothing to resume");
+                // nothing to train, but its analyzers may not have read its last events
+                int added = n.catchUp(runId);
+                if (added == 0) {
+                    throw new SpecException("RUN_ID", "run '" + runId + "' is " + s.status().specName()
+                            + (s.reason() == null ? "" : " (" + s.reason() + ")") + "; nothing to resume");
+                }
+                PrintWriter out = command.commandLine().getOut();
+                out.println("run " + runId + " is " + s.status().specName() + "; nothing to train. Its analyzers read"
+                        + " the rest of its journal: " + added + " analysis and detection record(s) added.");
+                out.flush();
+                return 0;
             }
             return new RunWatcher(n, command.commandLine().getOut(), app.plainInterval())
                     .runAll(RunWatcher.single(runId, null), !noProgress);

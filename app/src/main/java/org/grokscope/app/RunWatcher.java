@@ -122,7 +122,7 @@ final class RunWatcher {
             // detectors finish reading the runs' last events, so no alert is lost at exit
             node.<Integer>ask(RunSupervisor.WhenDetectorsDone::new);
         } catch (IllegalStateException slow) {
-            out.println("(onset detectors did not finish in time; they resume with the runs)");
+            out.println("(the analyzers did not finish reading in time; `grokscope resume RUN_ID` lets them finish)");
         }
         if (sweepCommand == null) {
             printTable(new ArrayList<>(runs.keySet()));

@@ -3,11 +3,14 @@ package org.grokscope.app;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.grokscope.actors.RunSummary;
 import org.grokscope.actors.RunSystem;
+import org.grokscope.protocol.SpecException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
@@ -24,7 +27,14 @@ public final class RunsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Config config = ConfigFactory.load();
-        if (!NodeOptions.hasJournal(node.dataDir(config))) {
+        Path dir = node.dataDir(config);
+        for (Path up = dir.toAbsolutePath(); up != null; up = up.getParent()) {
+            if (Files.exists(up) && !Files.isDirectory(up)) {
+                throw new SpecException("--data", "data directory " + dir + " cannot be created: " + up
+                        + " is not a directory");
+            }
+        }
+        if (!NodeOptions.hasJournal(dir)) {
             PrintWriter out = command.commandLine().getOut();
             out.println("no runs: " + node.dataDir(config) + " holds no grokscope journal");
             out.flush();
