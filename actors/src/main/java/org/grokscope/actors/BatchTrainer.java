@@ -23,6 +23,7 @@ import org.grokscope.compute.train.BatchedTrainingRun;
 import org.grokscope.protocol.EpochMetrics;
 import org.grokscope.protocol.RunSpec;
 import org.grokscope.protocol.events.CheckpointSaved;
+import org.grokscope.protocol.events.TrainingSessionStarted;
 
 /**
  * Trains a group of compatible runs in lockstep on one batched engine, so one kernel launch
@@ -69,6 +70,8 @@ public final class BatchTrainer extends AbstractBehavior<BatchTrainer.Command> {
     /** Epochs each member's trainer has been handed (journaled or being journaled). */
     private final Map<String, Integer> handedOver = new HashMap<>();
     private final Map<String, Integer> checkpointHandedOver = new HashMap<>();
+    /** Members of a newly opened batch: each journals where and by what code it now trains. */
+    private final Map<String, TrainingSessionStarted> sessionsToJournal = new HashMap<>();
     /** Each member's trainer, as its last request named it. */
     private final Map<String, ActorRef<Trainer.Command>> trainers = new HashMap<>();
     private BatchedTrainingRun session;
@@ -177,8 +180,10 @@ public final class BatchTrainer extends AbstractBehavior<BatchTrainer.Command> {
         List<String> ids = List.copyOf(order);
         Map<String, Integer> handed = new HashMap<>(handedOver);
         Map<String, Integer> checkpointed = new HashMap<>(checkpointHandedOver);
+        Map<String, TrainingSessionStarted> opened = new HashMap<>(sessionsToJournal);
+        sessionsToJournal.clear();
         CompletableFuture<ChunkDone> chunk = CompletableFuture.supplyAsync(
-                () -> runChunk(run, ids, handed, checkpointed), trainingExecutor);
+                () -> runChunk(run, ids, handed, checkpointed, opened), trainingExecutor);
         getContext().pipeToSelf(chunk, (result, error) -> error == null ? result
                 : new ChunkFailed(error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                         ? error.getCause() : error));
@@ -225,6 +230,7 @@ public final class BatchTrainer extends AbstractBehavior<BatchTrainer.Command> {
         for (Ready r : chosen) {
             handedOver.put(r.runId(), r.journaledEpoch());
             checkpointHandedOver.put(r.runId(), r.checkpoint() == null ? 0 : r.checkpoint().epoch());
+            sessionsToJournal.put(r.runId(), Trainer.sessionStarted(settings, session.backend(), r.journaledEpoch()));
         }
         getContext().getLog().info("training {} runs in one batch on {}", order.size(), session.device());
     }
@@ -266,7 +272,7 @@ public final class BatchTrainer extends AbstractBehavior<BatchTrainer.Command> {
 
     /** Off the actor: epochs of every member until a checkpoint falls due, the end, or the chunk's time is up. */
     private ChunkDone runChunk(BatchedTrainingRun run, List<String> ids, Map<String, Integer> handed,
-                               Map<String, Integer> checkpointed) {
+                               Map<String, Integer> checkpointed, Map<String, TrainingSessionStarted> opened) {
         RunSpec schedule = run.specs().get(0);
         long deadline = System.nanoTime() + settings.chunkDuration().toNanos();
         Map<String, List<EpochMetrics>> fresh = new LinkedHashMap<>();
@@ -329,7 +335,7 @@ public final class BatchTrainer extends AbstractBehavior<BatchTrainer.Command> {
                 newHanded.put(id, f.get(f.size() - 1).epoch());
             }
             boolean d = diverged.getOrDefault(id, false);
-            chunks.put(id, new Trainer.Chunk(f, checkpoints.get(id), d, finished && !d, error));
+            chunks.put(id, new Trainer.Chunk(f, checkpoints.get(id), d, finished && !d, error, opened.get(id)));
         }
         return new ChunkDone(chunks, newHanded, checkpointed, error != null);
     }

@@ -21,6 +21,7 @@ import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import org.grokscope.compute.backend.Backend;
 import org.grokscope.compute.train.EventSettings;
 import org.grokscope.compute.train.GrokProgress;
 import org.grokscope.compute.train.TrainingRun;
@@ -36,6 +37,7 @@ import org.grokscope.protocol.events.RunPaused;
 import org.grokscope.protocol.events.RunResumed;
 import org.grokscope.protocol.events.RunStarted;
 import org.grokscope.protocol.events.RunStopped;
+import org.grokscope.protocol.events.TrainingSessionStarted;
 import org.grokscope.protocol.serialization.KryoSerializable;
 
 /**
@@ -165,6 +167,8 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
                 return with(RunStatus.FAILED, e.reason());
             } else if (event instanceof RunStopped) {
                 return with(RunStatus.STOPPED, null);
+            } else if (event instanceof TrainingSessionStarted) {
+                return this; // provenance only: the state (and so the snapshot format) is unchanged
             }
             throw new IllegalArgumentException("not a run event of this format: " + event);
         }
@@ -379,6 +383,9 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
                     .thenUnstashAll();
         }
         List<RunEvent> events = new ArrayList<>();
+        if (chunk.session() != null) {
+            events.add(chunk.session());
+        }
         for (EpochMetrics m : chunk.fresh()) {
             events.add(new EpochCompleted(m));
         }
@@ -497,7 +504,13 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
 
     /** The result of one chunk: epochs not yet journaled, a checkpoint if one fell due. */
     record Chunk(List<EpochMetrics> fresh, CheckpointSaved checkpoint, boolean diverged, boolean finished,
-                         Throwable error) {
+                         Throwable error, TrainingSessionStarted session) {
+    }
+
+    /** What a newly opened engine journals before its first epochs (see {@link TrainingSessionStarted}). */
+    static TrainingSessionStarted sessionStarted(TrainerSettings settings, Backend backend, int epoch) {
+        return new TrainingSessionStarted(epoch, settings.codeVersion(), backend.name(), backend.device(),
+                settings.compute().lanes(), settings.compute().threads());
     }
 
     private void startChunk(State state) {
@@ -517,10 +530,12 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
 
     private Chunk runChunk(State state) {
         RunSpec spec = state.spec();
+        TrainingSessionStarted opened = null;
         if (session == null) {
             session = openSession(state);
             handedOver = state.epoch();
             checkpointHandedOver = state.checkpoint() == null ? 0 : state.checkpoint().epoch();
+            opened = sessionStarted(settings, session.backend(), state.epoch());
         }
         long deadline = System.nanoTime() + settings.chunkDuration().toNanos();
         List<EpochMetrics> fresh = new ArrayList<>();
@@ -534,7 +549,7 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
             } catch (RuntimeException e) {
                 // the epochs done so far are valid (training is deterministic): keep them
                 closeSession();
-                return new Chunk(fresh, null, false, false, e);
+                return new Chunk(fresh, null, false, false, e, opened);
             }
             boolean isFresh = m.epoch() > handedOver;
             if (isFresh) {
@@ -556,7 +571,7 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
         if (!fresh.isEmpty()) {
             handedOver = fresh.get(fresh.size() - 1).epoch();
         }
-        return new Chunk(fresh, checkpoint, diverged, !diverged && session.epoch() == spec.epochs(), null);
+        return new Chunk(fresh, checkpoint, diverged, !diverged && session.epoch() == spec.epochs(), null, opened);
     }
 
     /** Rebuilds the compute side from the journal: last checkpoint, then deterministic catch-up. */

@@ -134,6 +134,17 @@ class TrainerTest {
                 .map(e -> ((CheckpointSaved) e).epoch()).toList();
         assertEquals(List.of(15, 30, 40), checkpoints);
         assertInstanceOf(RunCompleted.class, events.get(events.size() - 1));
+        // provenance: one session (no restart), journaled before the first epoch it computed
+        List<org.grokscope.protocol.events.TrainingSessionStarted> sessions = events.stream()
+                .filter(e -> e instanceof org.grokscope.protocol.events.TrainingSessionStarted)
+                .map(e -> (org.grokscope.protocol.events.TrainingSessionStarted) e).toList();
+        assertEquals(1, sessions.size(), sessions.toString());
+        assertEquals(sessions.get(0), events.get(1), "right after RunStarted");
+        assertEquals(0, sessions.get(0).epoch());
+        assertEquals("test", sessions.get(0).codeVersion());
+        assertEquals("cpu", sessions.get(0).backend(), "the spec asks for cpu");
+        assertEquals(settings.compute().lanes(), sessions.get(0).lanes());
+        assertEquals(settings.compute().threads(), sessions.get(0).threads());
         assertTrue(Runs.reference(spec, 1).sameBits(
                 org.grokscope.compute.model.Weights.fromPaperLayout(org.grokscope.compute.model.ModelShape.of(spec),
                         state.checkpoint().w1(), state.checkpoint().w2())));

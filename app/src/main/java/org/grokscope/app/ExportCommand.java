@@ -14,6 +14,8 @@ import org.grokscope.protocol.events.EpochCompleted;
 import org.grokscope.protocol.events.GrokkingDetected;
 import org.grokscope.protocol.events.PrecursorDetected;
 import org.grokscope.protocol.events.RunEvent;
+import org.grokscope.protocol.events.RunStarted;
+import org.grokscope.protocol.events.TrainingSessionStarted;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -45,12 +47,28 @@ public final class ExportCommand implements Callable<Integer> {
         Path curve = dir.resolve(runId + "-curve.csv");
         Path analyses = dir.resolve(runId + "-analyses.jsonl");
         Path detections = dir.resolve(runId + "-detections.jsonl");
+        Path provenance = dir.resolve(runId + "-provenance.jsonl");
         try (RunSystem n = node.openExisting(ConfigFactory.load())) {
             NodeOptions.requireRun(n, runId);
             try (CurveWriter w = CurveWriter.open(curve)) {
                 for (RunEvent e : n.events(runId)) {
                     if (e instanceof EpochCompleted ec) {
                         w.write(ec.metrics());
+                    }
+                }
+            }
+            try (BufferedWriter w = Files.newBufferedWriter(provenance)) {
+                // which build and which backend computed which epochs
+                for (RunEvent e : n.events(runId)) {
+                    if (e instanceof RunStarted s) {
+                        w.write(String.format(Locale.ROOT, "{\"run\":\"%s\",\"kind\":\"run-started\",\"code\":\"%s\","
+                                + "\"started_at_ms\":%d}", runId, json(s.codeVersion()), s.startedAtMillis()));
+                        w.newLine();
+                    } else if (e instanceof TrainingSessionStarted t) {
+                        w.write(String.format(Locale.ROOT, "{\"run\":\"%s\",\"kind\":\"training-session\",\"after_epoch\":%d,"
+                                + "\"code\":\"%s\",\"backend\":\"%s\",\"device\":\"%s\",\"lanes\":%d,\"threads\":%d}", runId,
+                                t.epoch(), json(t.codeVersion()), json(t.backend()), json(t.device()), t.lanes(), t.threads()));
+                        w.newLine();
                     }
                 }
             }
@@ -82,8 +100,13 @@ public final class ExportCommand implements Callable<Integer> {
                 }
             }
         }
-        command.commandLine().getOut().println("wrote " + curve + ", " + analyses + " and " + detections);
+        command.commandLine().getOut().println("wrote " + curve + ", " + analyses + ", " + detections + " and "
+                + provenance);
         command.commandLine().getOut().flush();
         return 0;
+    }
+
+    private static String json(String text) {
+        return text == null ? "" : text.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 }

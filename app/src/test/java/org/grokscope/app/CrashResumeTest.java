@@ -86,6 +86,17 @@ class CrashResumeTest {
             assertEquals(expected, analyzed, "analyzer results neither lost nor duplicated; killed at " + killedAt);
             assertEquals(1, node.detections("crash").stream()
                     .filter(d -> d instanceof org.grokscope.protocol.events.GrokkingDetected).count());
+            // provenance: each of the six JVMs journaled the code and backend it trained with
+            List<org.grokscope.protocol.events.TrainingSessionStarted> sessions = node.events("crash").stream()
+                    .filter(e -> e instanceof org.grokscope.protocol.events.TrainingSessionStarted)
+                    .map(e -> (org.grokscope.protocol.events.TrainingSessionStarted) e).toList();
+            assertEquals(6, sessions.size(), "one session per JVM; killed at " + killedAt);
+            assertEquals(0, sessions.get(0).epoch());
+            for (int i = 1; i < sessions.size(); i++) {
+                assertTrue(sessions.get(i).epoch() >= killedAt.get(i - 1), "session " + i + " after kill " + i);
+                assertTrue(sessions.get(i).epoch() > sessions.get(i - 1).epoch(), sessions.toString());
+            }
+            assertTrue(sessions.stream().allMatch(t -> t.codeVersion().equals(CodeVersion.get())), sessions.toString());
         }
         assertEquals(5, killedAt.stream().distinct().count(), "five distinct kill points: " + killedAt);
     }

@@ -8,5 +8,5 @@ import org.grokscope.protocol.serialization.KryoSerializable;
  */
 public sealed interface RunEvent extends KryoSerializable
         permits RunStarted, EpochCompleted, CheckpointSaved, RunPaused, RunResumed, RunCompleted, RunFailed,
-        RunStopped {
+        RunStopped, TrainingSessionStarted {
 }

@@ -66,6 +66,7 @@ public final class Registrations {
         kryo.register(org.grokscope.protocol.events.GrokkingDetected.class, 129);
         kryo.register(org.grokscope.protocol.events.PrecursorDetected.class, 130);
         kryo.register(org.grokscope.protocol.events.AnalysisRecorded.class, 131);
+        kryo.register(org.grokscope.protocol.events.TrainingSessionStarted.class, 132);
         kryo.register(String[].class, 24);
 
         extra.forEach((id, type) -> {

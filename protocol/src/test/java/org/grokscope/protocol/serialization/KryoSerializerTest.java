@@ -30,6 +30,7 @@ import org.grokscope.protocol.events.RunPaused;
 import org.grokscope.protocol.events.RunResumed;
 import org.grokscope.protocol.events.RunStarted;
 import org.grokscope.protocol.events.RunStopped;
+import org.grokscope.protocol.events.TrainingSessionStarted;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,6 +60,8 @@ class KryoSerializerTest {
         s.put("run-completed", new RunCompleted(42, 10, 30));
         s.put("run-failed", new RunFailed(5, RunFailed.DIVERGED));
         s.put("run-stopped", new RunStopped(9));
+        s.put("training-session-started", new TrainingSessionStarted(21, "0.1.0-SNAPSHOT+3c54397a1b", "cpu",
+                "OpenBLAS 0.3.31 (cblas_sgemm), 2 threads", 4, 2));
         s.put("grokking-detected", new GrokkingDetected("golden-1", 310, 318, 325));
         s.put("precursor-detected", new PrecursorDetected("golden-1", PrecursorDetected.TEST_LOSS_PEAK, 301));
         s.put("analysis-recorded", new AnalysisRecorded("golden-1", "ipr,phases", 2, "ffs.eta=0.1", 320,
