@@ -93,6 +93,10 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
     public record CatchUp(String runId, long sequenceNr) implements Command {
     }
 
+    /** Stops every journal follower now, wherever it is in its journal (they resume from their own progress). */
+    public record StopFollowers() implements Command {
+    }
+
     /** Replies once no onset detector is running any more (they finish reading after their run ends). */
     public record WhenDetectorsDone(ActorRef<Integer> replyTo) implements Command {
     }
@@ -166,6 +170,7 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
                 .onMessage(TrainerEnded.class, this::onTrainerEnded)
                 .onMessage(Forward.class, this::onForward)
                 .onMessage(CatchUp.class, this::onCatchUp)
+                .onMessage(StopFollowers.class, this::onStopFollowers)
                 .onMessage(WhenDetectorsDone.class, this::onWhenDetectorsDone)
                 .onMessage(DetectorTerminated.class, this::onDetectorTerminated)
                 .onMessage(TrainerTerminated.class, this::onTrainerTerminated)
@@ -361,6 +366,12 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
             startDetector(cmd.runId());
             stopFollowers(cmd.runId(), cmd.sequenceNr());
         }
+        return this;
+    }
+
+    private Behavior<Command> onStopFollowers(StopFollowers cmd) {
+        // their DetectorTerminated messages empty the map and answer WhenDetectorsDone
+        detectors.values().forEach(getContext()::stop);
         return this;
     }
 

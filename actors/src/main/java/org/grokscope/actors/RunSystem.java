@@ -37,10 +37,12 @@ public final class RunSystem implements AutoCloseable {
     private final int maxConcurrent;
 
     private final AlertSink alerts;
+    private final Duration closeGrace;
 
     private RunSystem(DataDirectory data, ActorSystem<RunSupervisor.Command> system, int maxConcurrent,
-                      AlertSink alerts) {
+                      AlertSink alerts, Duration closeGrace) {
         this.data = data;
+        this.closeGrace = closeGrace;
         this.alerts = alerts;
         this.system = system;
         this.maxConcurrent = maxConcurrent;
@@ -77,7 +79,8 @@ public final class RunSystem implements AutoCloseable {
                     RunSupervisor.create(settings, concurrent, faults, alerts,
                             new org.grokscope.compute.analysis.CheckpointAnalysis(
                                     config.getStringList("grokscope.analyzers.live"), config)), "grokscope", config);
-            return new RunSystem(data, system, concurrent, alerts);
+            return new RunSystem(data, system, concurrent, alerts,
+                    config.getDuration("grokscope.supervisor.close-grace"));
         } catch (RuntimeException e) {
             data.close();
             throw e;
@@ -244,6 +247,14 @@ public final class RunSystem implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            // no journal read may be running when the database closes (see close-grace)
+            system.tell(new RunSupervisor.StopFollowers());
+            ask(RunSupervisor.WhenDetectorsDone::new);
+            Thread.sleep(closeGrace.toMillis());
+        } catch (RuntimeException | InterruptedException e) {
+            // best effort: closing goes on
+        }
         try {
             alerts.close();
             system.terminate();
