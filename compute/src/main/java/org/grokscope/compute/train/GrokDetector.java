@@ -4,19 +4,26 @@ import org.grokscope.protocol.EpochMetrics;
 
 /**
  * The grokking detector's immutable state (SCIENCE.md §6), folded over a run's epochs: t_fit and
- * t_grok (via {@link GrokProgress}), t_onset — the first evaluated epoch after t_fit whose test
- * accuracy exceeds max(chance, its value at t_fit) + margin and then reaches the grok threshold
- * without falling back below that line — and the test-loss-peak precursor: the epoch of the
- * running maximum of the test loss since t_fit, reported once the loss has fallen a set fraction
- * below it.
+ * t_grok (via {@link GrokProgress}), t_onset and the test-loss-peak precursor.
+ * <ul>
+ * <li>t_onset: the first evaluated epoch after t_fit whose test accuracy exceeds
+ * max(chance, its value at t_fit) + margin and then reaches the grok threshold without falling
+ * back below that line. "Its value at t_fit" is the last evaluation at or before t_fit (t_fit may
+ * fall between evaluations). Reaching the grok threshold always counts as exceeding the line, so
+ * a run already close to it at t_fit still has an onset, and t_onset ≤ t_grok.</li>
+ * <li>The test-loss peak: a local maximum of the test loss after t_fit and before t_grok, one the
+ * loss rose into, reported once the loss has fallen a set fraction below it. A loss still falling
+ * at t_fit (from its value at initialisation) is not a peak.</li>
+ * </ul>
  * Epochs are 1-based; -1 means not (yet) found.
  */
-public record GrokDetector(GrokProgress progress, double chance, double baseline, int candidate, int tOnset,
-                           double maxTestLoss, int maxTestLossEpoch, int lossPeak) {
+public record GrokDetector(GrokProgress progress, double chance, double lastAccuracy, double lastLoss,
+                           double baseline, int candidate, int tOnset, double maxTestLoss, int maxTestLossEpoch,
+                           int lossPeak) {
 
     public static GrokDetector start(int classes) {
-        return new GrokDetector(GrokProgress.START, 1.0 / classes, Double.NaN, -1, -1, Double.NEGATIVE_INFINITY, -1,
-                -1);
+        return new GrokDetector(GrokProgress.START, 1.0 / classes, Double.NaN, Double.NaN, Double.NaN, -1, -1,
+                Double.NEGATIVE_INFINITY, -1, -1);
     }
 
     public int tFit() {
@@ -29,32 +36,34 @@ public record GrokDetector(GrokProgress progress, double chance, double baseline
 
     public GrokDetector next(EpochMetrics m, EventSettings s) {
         GrokProgress nextProgress = progress.next(m, s);
+        boolean fitNow = progress.tFit() < 0 && nextProgress.tFit() > 0;
+        double base = baseline;
+        if (fitNow) {
+            // the test accuracy at t_fit, or at the last evaluation before it
+            double atFit = m.evaluated() ? m.testAccuracy() : lastAccuracy;
+            base = Math.max(chance, Double.isNaN(atFit) ? chance : atFit);
+        }
         if (!m.evaluated()) {
-            return new GrokDetector(nextProgress, chance, baseline, candidate, tOnset, maxTestLoss, maxTestLossEpoch,
-                    lossPeak);
+            return new GrokDetector(nextProgress, chance, lastAccuracy, lastLoss, base, candidate, tOnset, maxTestLoss,
+                    maxTestLossEpoch, lossPeak);
         }
         double maxLoss = maxTestLoss;
         int maxLossEpoch = maxTestLossEpoch;
         int peak = lossPeak;
-        // before the training set is fitted the test loss mostly falls from its initial value;
-        // the precursor is the maximum it reaches afterwards (Fig. 1a)
         if (peak < 0 && nextProgress.tFit() > 0) {
-            if (m.testLoss() > maxLoss) {
+            boolean rising = !Double.isNaN(lastLoss) && m.testLoss() > lastLoss;
+            if (m.testLoss() > maxLoss && rising && progress.tGrok() < 0) {
                 maxLoss = m.testLoss();
                 maxLossEpoch = m.epoch();
-            } else if (m.testLoss() < maxLoss * (1.0 - s.lossPeakDrop())) {
+            } else if (maxLossEpoch > 0 && m.testLoss() < maxLoss * (1.0 - s.lossPeakDrop())) {
                 peak = maxLossEpoch;
             }
         }
-        double base = baseline;
         int cand = candidate;
         int onset = tOnset;
         if (onset < 0 && nextProgress.tFit() > 0) {
-            if (Double.isNaN(base)) {
-                base = Math.max(chance, m.testAccuracy());
-            }
             double line = base + s.onsetMargin();
-            if (m.testAccuracy() > line) {
+            if (m.testAccuracy() > line || m.testAccuracy() >= s.grokAccuracy()) {
                 cand = cand < 0 ? m.epoch() : cand;
             } else {
                 cand = -1;
@@ -63,6 +72,7 @@ public record GrokDetector(GrokProgress progress, double chance, double baseline
                 onset = cand;
             }
         }
-        return new GrokDetector(nextProgress, chance, base, cand, onset, maxLoss, maxLossEpoch, peak);
+        return new GrokDetector(nextProgress, chance, m.testAccuracy(), m.testLoss(), base, cand, onset, maxLoss,
+                maxLossEpoch, peak);
     }
 }

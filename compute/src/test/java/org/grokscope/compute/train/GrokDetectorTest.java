@@ -64,4 +64,62 @@ class GrokDetectorTest {
         assertEquals(3, d.tGrok());
         assertEquals(3, d.tOnset());
     }
+
+    private static EpochMetrics unevaluated(int epoch, double trainAcc) {
+        return new EpochMetrics(epoch, 0.01, trainAcc, Double.NaN, Double.NaN, 1, 1, 0, 0);
+    }
+
+    /** Evaluated every 10 epochs: t_fit at 464 lies between the evaluations at 460 and 470. */
+    @Test
+    void theOnsetBaselineIsTheLastEvaluationAtOrBeforeTFit() {
+        GrokDetector d = GrokDetector.start(97);
+        for (int e = 1; e <= 500; e++) {
+            double train = e >= 464 ? 1.0 : 0.5;
+            if (e % 10 != 0) {
+                d = d.next(unevaluated(e, train), S);
+                continue;
+            }
+            // 0.5 at 460 (the value at t_fit); 0.96 from 470, the first evaluation after t_fit
+            d = d.next(m(e, train, e <= 460 ? 0.5 : 0.96, 0.1), S);
+        }
+        assertEquals(464, d.tFit());
+        assertEquals(470, d.tGrok());
+        // a baseline taken at 470 instead (0.96) would put the line at 1.06: no onset at all
+        assertEquals(470, d.tOnset());
+    }
+
+    /** A baseline so high that base + margin is above the grok threshold: onset is where it is reached. */
+    @Test
+    void theOnsetNeverComesAfterTGrok() {
+        GrokDetector d = GrokDetector.start(97);
+        double[] acc = {0.5, 0.7, 0.88, 0.93, 0.955, 0.99, 0.99};   // epochs 350, 360, ..., 410
+        for (int e = 341; e <= 410; e++) {
+            double train = e >= 378 ? 1.0 : 0.9;
+            d = e % 10 == 0 ? d.next(m(e, train, acc[(e - 350) / 10], 0.1), S) : d.next(unevaluated(e, train), S);
+        }
+        assertEquals(378, d.tFit());
+        assertEquals(390, d.tGrok(), "0.955 at 390 and 0.99 at 400 hold for two evaluations");
+        // baseline 0.88 (epoch 370), line 0.98: 0.955 is below it but reaches the grok threshold
+        assertEquals(390, d.tOnset());
+        assertTrue(d.tOnset() <= d.tGrok());
+    }
+
+    /** The AdamW example's shape: the test loss is still falling at t_fit, and falls through grokking. */
+    @Test
+    void aLossStillFallingAtTFitIsNoPeak() {
+        GrokDetector d = GrokDetector.start(97);
+        for (int e = 1; e <= 100; e++) {
+            d = d.next(m(e, e >= 20 ? 1.0 : 0.5, e >= 60 ? 0.99 : 0.02, 0.5 - e * 0.004), S);
+        }
+        assertEquals(20, d.tFit());
+        assertEquals(-1, d.lossPeak(), "no maximum after t_fit: the loss never rose");
+
+        // the same, with a bump the loss rises into at 40 and falls 10% from by 45
+        GrokDetector b = GrokDetector.start(97);
+        for (int e = 1; e <= 100; e++) {
+            double loss = e < 35 ? 0.5 - e * 0.004 : e <= 40 ? 0.36 + (e - 35) * 0.01 : 0.41 - (e - 40) * 0.01;
+            b = b.next(m(e, e >= 20 ? 1.0 : 0.5, e >= 60 ? 0.99 : 0.02, loss), S);
+        }
+        assertEquals(40, b.lossPeak(), "the local maximum the loss rose into");
+    }
 }
