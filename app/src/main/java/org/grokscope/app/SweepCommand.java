@@ -130,7 +130,7 @@ public final class SweepCommand implements Callable<Integer> {
                         .mapToInt(d -> ((GrokkingDetected) d).tOnset()).findFirst().orElse(-1);
                 rows.add(new SweepReport.Row(cell, damaged.contains(cell.runId()) ? s.withNote("DAMAGED") : s, onset));
             }
-            SweepReport report = new SweepReport(sweep, rows);
+            SweepReport report = new SweepReport(sweep, rows, org.grokscope.compute.train.EventSettings.create(config));
             report.write(dir);
             stdout.println();
             report.printGrokTable(stdout);

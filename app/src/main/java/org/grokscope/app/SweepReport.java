@@ -60,10 +60,13 @@ final class SweepReport {
 
     private final SweepSpec sweep;
     private final List<Row> rows;
+    private final org.grokscope.compute.train.EventSettings events;
 
-    SweepReport(SweepSpec sweep, List<Row> rows) {
+    /** @param events the thresholds t_grok was found with, named in the report */
+    SweepReport(SweepSpec sweep, List<Row> rows, org.grokscope.compute.train.EventSettings events) {
         this.sweep = sweep;
         this.rows = rows;
+        this.events = events;
     }
 
     /** Writes every file into dir; returns the files written. */
@@ -118,8 +121,9 @@ final class SweepReport {
         long grokked = rows.stream().filter(Row::grokked).count();
         b.append("# Sweep ").append(sweep.name()).append("\n\n");
         b.append(rows.size()).append(" cells (").append(String.join(" × ", sweep.axes())).append("), ")
-                .append(grokked).append(" grokked. t_grok: first epoch with test accuracy ≥ 0.95, held; ")
-                .append(NONE).append(": not reached by the run's last epoch.\n\n");
+                .append(grokked).append(" grokked. t_grok: first epoch with test accuracy ≥ ")
+                .append(num(events.grokAccuracy())).append(", held for ").append(events.hold())
+                .append(" evaluations; ").append(NONE).append(": not reached by the run's last epoch.\n\n");
         List<Double> alphas = alphas();
         Map<String, List<Row>> groups = groups();
         b.append("## t_grok by α (one entry per seed)\n\n");
@@ -181,7 +185,8 @@ final class SweepReport {
                 if (t.length > 0) {
                     means.add(new double[] {a, mean(t)});
                 }
-                cells.stream().filter(r -> !r.grokked()).forEach(r -> missed.add(new double[] {a, r.spec().epochs()}));
+                // at the epoch the run ended, which is before spec.epochs() for a diverged or stopped run
+                cells.stream().filter(r -> !r.grokked()).forEach(r -> missed.add(new double[] {a, r.run().epoch()}));
             }
             if (!means.isEmpty()) {
                 XYSeries s = chart.addSeries(g.getKey() + ": t_grok (mean of seeds that grokked)", column(means, 0),

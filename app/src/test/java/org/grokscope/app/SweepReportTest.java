@@ -37,13 +37,16 @@ class SweepReportTest {
         for (SweepSpec.Cell c : SWEEP.cells()) {
             int tGrok = GROK.getOrDefault(c.runId(), -1);
             double acc = tGrok > 0 ? 1.0 : 0.25;
-            int epochs = c.spec().epochs();
+            // one run diverged at epoch 5 and ended there
+            boolean diverged = c.runId().equals("r-gd-a0.3-s1");
+            int epochs = diverged ? 5 : c.spec().epochs();
             EpochMetrics last = new EpochMetrics(epochs, 0.001, 1.0, 0.5, acc, 1, 1, 0, 0);
-            RunSummary s = new RunSummary(c.runId(), c.spec(), RunStatus.COMPLETED, epochs, last, last, 20, tGrok, null,
-                    epochs, true, null);
+            RunSummary s = new RunSummary(c.runId(), c.spec(), diverged ? RunStatus.FAILED : RunStatus.COMPLETED, epochs,
+                    last, last, 20, tGrok, null, epochs, true, null);
             rows.add(new SweepReport.Row(c, s, tGrok > 0 ? tGrok - 10 : -1));
         }
-        return new SweepReport(SWEEP, rows);
+        return new SweepReport(SWEEP, rows, org.grokscope.compute.train.EventSettings.create(
+                com.typesafe.config.ConfigFactory.load()));
     }
 
     @Test
@@ -62,6 +65,7 @@ class SweepReportTest {
     void markdownTablesPivotOverAlpha() {
         String md = report().markdown();
         assertTrue(md.contains("8 cells (optimizer × alpha × seed), 5 grokked."), md);
+        assertTrue(md.contains("test accuracy ≥ 0.95, held for 3 evaluations"), "the thresholds in use\n" + md);
         assertTrue(md.contains("| adamw wd=1 | 60 / 80 | 30 / 50 |"), md);
         assertTrue(md.contains("| gd wd=0 | — / — | 700 / — |"), md);
         assertTrue(md.contains("| gd wd=0 | 0.250 | 0.625 |"), "mean test accuracy over seeds\n" + md);
@@ -80,7 +84,7 @@ class SweepReportTest {
         assertArrayEquals(new double[] {700}, gd.getYData(), 0);
         XYSeries gdMissed = series.get("gd wd=0: no grokking (at the last epoch)");
         assertArrayEquals(new double[] {0.3, 0.3, 0.6}, gdMissed.getXData(), 0);
-        assertArrayEquals(new double[] {900, 900, 900}, gdMissed.getYData(), 0);
+        assertArrayEquals(new double[] {5, 900, 900}, gdMissed.getYData(), 0, "each at the epoch its run ended");
         assertEquals(gd.getLineColor(), gdMissed.getMarkerColor(), "a group's line and crosses share a colour");
     }
 }
