@@ -433,6 +433,14 @@ public final class OpenClBatch implements TrainingBatch {
     /** Packs the selected rows of each run into padded blocks from sample 0 and builds the CSR lists. */
     private void layoutTrain(int[][] rows) {
         int s = 0;
+        int needed = 0;
+        for (int r = 0; r < runs; r++) {
+            needed += pad(rows[r] == null ? train[r].size() : rows[r].length);
+        }
+        if (needed > trainCapacity) {
+            // checked before anything is written: the rows past trainCapacity are the evaluation block
+            throw new IllegalArgumentException("more rows selected than the training sets hold");
+        }
         int[] counts = new int[runs * inputs];
         for (int r = 0; r < runs; r++) {
             int[] sel = rows[r];
@@ -456,9 +464,6 @@ public final class OpenClBatch implements TrainingBatch {
                     k.label[s] = -1;
                 }
             }
-        }
-        if (s > trainCapacity) {
-            throw new IllegalArgumentException("more rows selected than the training sets hold");
         }
         trainRowsPadded = s;
         k.csrStart[0] = 0;

@@ -51,6 +51,8 @@ class StepKernel extends Kernel {
     /** Activation codes, in the order of {@link org.grokscope.protocol.Activation}'s kernels. */
     static final int ACT_QUAD = 0;
     static final int ACT_RELU = 1;
+    /** Below this, log(1 + x) of the CE loss is taken from its series (float's log(1 + x) loses x). */
+    static final float LOG1P_SERIES_BELOW = 1e-3f;
     static final int ACT_GELU = 2;
     static final int ACT_TANH = 3;
     static final int ACT_IDENTITY = 4;
@@ -248,11 +250,21 @@ class StepKernel extends Kernel {
                     }
                 }
                 if (lossKind == 1) {
-                    float sum = 0.0f;
+                    // Σ over the other logits apart: for a fitted row it is far below float's
+                    // resolution at 1, and log(1 + rest) taken as log of a float sum would be 0
+                    float rest = 0.0f;
                     for (int j = 0; j < classes; j++) {
-                        sum += exp(out[o + j] - max);
+                        if (j != best) {
+                            rest += exp(out[o + j] - max);
+                        }
                     }
-                    value = log(sum) - (out[o + y] - max);
+                    float sum = 1.0f + rest;
+                    float logSum = log(sum);
+                    if (rest < LOG1P_SERIES_BELOW) {
+                        // log1p(x) = x − x²/2 + x³/3 − ...: relative error below x³/4
+                        logSum = rest * (1.0f - rest * (0.5f - rest / 3.0f));
+                    }
+                    value = logSum - (out[o + y] - max);
                     if (residual == 1) {
                         float inv = 1.0f / batch;
                         for (int j = 0; j < classes; j++) {
@@ -471,7 +483,10 @@ class StepKernel extends Kernel {
         if (activation == ACT_QUAD) {
             r = h * h;
         } else if (activation == ACT_RELU) {
-            r = max(h, 0.0f);
+            // not max(h, 0): OpenCL's fmax(NaN, 0) is 0, which would hide a diverged weight
+            if (h < 0.0f) {
+                r = 0.0f;
+            }
         } else if (activation == ACT_GELU) {
             r = 0.5f * h * (1.0f + tanhf(GELU_C * (h + GELU_A * h * h * h)));
         } else if (activation == ACT_TANH) {

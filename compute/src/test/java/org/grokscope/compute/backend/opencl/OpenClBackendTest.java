@@ -85,6 +85,59 @@ class OpenClBackendTest {
         }
     }
 
+    /**
+     * Cross-entropy of a well-fitted network (the analytic solution with a large readout): the
+     * per-row loss is far below float's resolution at 1, and must still match the double-precision
+     * CPU and naive backends, not come out as 0.
+     */
+    @Test
+    void crossEntropyOfAFittedNetworkKeepsItsSmallLoss() {
+        OpenCLDevice device = OpenClTests.device();
+        int p = 11;
+        ModelShape shape = new ModelShape(p, 64, Activation.QUAD, Parametrization.MEAN_FIELD, LossKind.CSE);
+        Weights analytic = org.grokscope.compute.analytic.AnalyticSolutions.addition(shape, 3);
+        Dataset all = Dataset.of(Tasks.parse("add", p));
+        Optimizer opt = new Optimizer(ADAMW);
+        // the analytic logits peak at 1 with small margins (loss 0.2 at 4×, 2e-4 at 20×): 60× and 90× give losses
+        // far below 1e-7
+        for (float scale : new float[] {60, 90}) {
+            float[] w2 = analytic.w2().clone();
+            for (int i = 0; i < w2.length; i++) {
+                w2[i] *= scale;
+            }
+            Weights fitted = new Weights(shape, analytic.w1t().clone(), w2);
+            OpenClBatch batch = OpenClBatch.open(settings(OpenClSettings.Gemm.SIMPLE), device,
+                    List.of(new OpenClBatch.Member(fitted, opt, all)));
+            try (TrainingEngine naive = new NaiveBackend().open(fitted, opt, all);
+                 TrainingEngine cl = new OpenClEngine(batch, 0, true)) {
+                BatchStats expected = naive.evaluate(all);
+                BatchStats got = cl.evaluate(all);
+                assertEquals(1.0, expected.accuracy(), 0.0, "the analytic solution fits every pair");
+                assertTrue(expected.loss() > 0 && expected.loss() < 1e-6, "a loss below float's resolution at 1: "
+                        + expected.loss());
+                // float logits (exp and the series in float): relative 1e-3
+                assertEquals(expected.loss(), got.loss(), 1e-3 * expected.loss(), "scale " + scale);
+            }
+        }
+    }
+
+    /** A NaN weight makes the loss NaN on every backend, so a diverged run is seen as one. */
+    @Test
+    void reluKeepsANaNWeightVisibleInTheLoss() {
+        OpenCLDevice device = OpenClTests.device();
+        int p = 11;
+        ModelShape shape = new ModelShape(p, 16, Activation.RELU, Parametrization.MEAN_FIELD, LossKind.MSE);
+        Split split = Split.of(Dataset.of(Tasks.parse("add", p)), 0.5, 4);
+        Weights init = Weights.init(shape, 5);
+        init.w1t()[7] = Float.NaN;
+        Optimizer opt = new Optimizer(ADAMW);
+        OpenClBatch batch = OpenClBatch.open(settings(OpenClSettings.Gemm.SIMPLE), device,
+                List.of(new OpenClBatch.Member(init, opt, split.train())));
+        try (TrainingEngine cl = new OpenClEngine(batch, 0, true)) {
+            assertTrue(Double.isNaN(cl.computeGradients(null).loss()), "fmax(NaN, 0) = 0 would hide it");
+        }
+    }
+
     /** Runs that differ in α, seeds, learning rate, weight decay and optimizer, alone and batched. */
     @Test
     void aBatchStepsEachRunAsIfItRanAlone() {
