@@ -83,15 +83,16 @@ public final class Losses {
             float coef = 2.0f / ((float) batch * classes);
             float atLabel = out[o + label];
             float dl = atLabel - 1.0f;
+            // the label's term is taken as (out − 1)² on its own: summing out² over the row and
+            // then swapping out² for (out − 1)² cancels ≈ 1 − 1 in float and loses a fitted row's loss.
+            // Taken before r is written, since r may alias out
+            float offLabel = sumSquares(out, o, o + label) + sumSquares(out, o + label + 1, o + classes);
             if (r != null) {
                 for (int k = 0; k < classes; k++) {
                     r[ro + k] = coef * out[o + k];
                 }
                 r[ro + label] = coef * dl;
             }
-            // the label's term is taken as (out − 1)² on its own: summing out² over the row and
-            // then swapping out² for (out − 1)² cancels ≈ 1 − 1 in float and loses a fitted row's loss
-            float offLabel = sumSquares(out, o, o + label) + sumSquares(out, o + label + 1, o + classes);
             return (double) offLabel + (double) dl * dl;
         }
         float max = out[o];

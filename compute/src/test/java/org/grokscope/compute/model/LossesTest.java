@@ -73,6 +73,10 @@ class LossesTest {
             double mse = Losses.rowLoss(LossKind.MSE, row, 0, label, classes, 1, null, 0);
             // float squares and a float sum of 97 terms: relative 1e-5
             assertEquals(exact, mse, 1e-5 * exact, "MSE, label " + label);
+            // the same with the residual written over the logits (r aliasing out, as the engine may)
+            float[] aliased = row.clone();
+            assertEquals(mse, Losses.rowLoss(LossKind.MSE, aliased, 0, label, classes, 1, aliased, 0), 0.0,
+                    "MSE with r = out, label " + label);
 
             double max = Double.NEGATIVE_INFINITY;
             for (float v : row) {
