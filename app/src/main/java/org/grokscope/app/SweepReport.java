@@ -278,7 +278,11 @@ final class SweepReport {
     }
 
     static String num(double v) {
-        return Double.isNaN(v) ? "" : new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+        if (!Double.isFinite(v)) {
+            // a diverged run's loss: inf says so, where BigDecimal would throw
+            return Double.isNaN(v) ? "" : v > 0 ? "inf" : "-inf";
+        }
+        return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
     }
 
     private static String num3(double v) {

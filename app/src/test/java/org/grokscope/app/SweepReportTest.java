@@ -62,6 +62,14 @@ class SweepReportTest {
     }
 
     @Test
+    void numbersIncludingThoseOfADivergedRun() {
+        assertEquals("0.001", SweepReport.num(0.0010));
+        assertEquals("", SweepReport.num(Double.NaN));
+        assertEquals("inf", SweepReport.num(Double.POSITIVE_INFINITY), "a diverged run's loss");
+        assertEquals("-inf", SweepReport.num(Double.NEGATIVE_INFINITY));
+    }
+
+    @Test
     void markdownTablesPivotOverAlpha() {
         String md = report().markdown();
         assertTrue(md.contains("8 cells (optimizer × alpha × seed), 5 grokked."), md);
