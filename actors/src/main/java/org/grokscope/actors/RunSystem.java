@@ -38,11 +38,13 @@ public final class RunSystem implements AutoCloseable {
 
     private final AlertSink alerts;
     private final Duration closeGrace;
+    private final long readChunk;
 
     private RunSystem(DataDirectory data, ActorSystem<RunSupervisor.Command> system, int maxConcurrent,
-                      AlertSink alerts, Duration closeGrace) {
+                      AlertSink alerts, Duration closeGrace, long readChunk) {
         this.data = data;
         this.closeGrace = closeGrace;
+        this.readChunk = readChunk;
         this.alerts = alerts;
         this.system = system;
         this.maxConcurrent = maxConcurrent;
@@ -80,7 +82,8 @@ public final class RunSystem implements AutoCloseable {
                             new org.grokscope.compute.analysis.CheckpointAnalysis(
                                     config.getStringList("grokscope.analyzers.live"), config)), "grokscope", config);
             return new RunSystem(data, system, concurrent, alerts,
-                    config.getDuration("grokscope.supervisor.close-grace"));
+                    config.getDuration("grokscope.supervisor.close-grace"),
+                    config.getLong("pekko.persistence.query.journal.leveldb.max-buffer-size"));
         } catch (RuntimeException e) {
             data.close();
             throw e;
@@ -153,7 +156,7 @@ public final class RunSystem implements AutoCloseable {
 
     /** The live analyzers' results of one run, in journal order. */
     public List<org.grokscope.protocol.events.AnalysisRecorded> analyses(String runId) {
-        return await(journal.currentEventsByPersistenceId("analysis-" + runId, 0L, Long.MAX_VALUE)
+        return await(current("analysis-" + runId)
                 .map(envelope -> envelope.event())
                 .filter(e -> e instanceof org.grokscope.protocol.events.AnalysisRecorded)
                 .map(e -> (org.grokscope.protocol.events.AnalysisRecorded) e)
@@ -163,10 +166,10 @@ public final class RunSystem implements AutoCloseable {
     /** What the run's onset detector and analyzer found (GrokkingDetected, PrecursorDetected). */
     public List<org.grokscope.protocol.events.DetectorEvent> detections(String runId) {
         List<org.grokscope.protocol.events.DetectorEvent> found = new ArrayList<>(await(
-                journal.currentEventsByPersistenceId(OnsetDetector.persistenceId(runId).id(), 0L, Long.MAX_VALUE)
+                current(OnsetDetector.persistenceId(runId).id())
                         .map(envelope -> (org.grokscope.protocol.events.DetectorEvent) envelope.event())
                         .runWith(Sink.seq(), system)));
-        found.addAll(await(journal.currentEventsByPersistenceId("analysis-" + runId, 0L, Long.MAX_VALUE)
+        found.addAll(await(current("analysis-" + runId)
                 .map(envelope -> envelope.event())
                 .filter(e -> e instanceof org.grokscope.protocol.events.PrecursorDetected)
                 .map(e -> (org.grokscope.protocol.events.DetectorEvent) e)
@@ -176,7 +179,7 @@ public final class RunSystem implements AutoCloseable {
 
     /** The journal's events of one run, in order. */
     public List<RunEvent> events(String runId) {
-        return await(journal.currentEventsByPersistenceId(RUN_PREFIX + runId, 0L, Long.MAX_VALUE)
+        return await(current(RUN_PREFIX + runId)
                 .map(envelope -> (RunEvent) envelope.event())
                 .runWith(Sink.seq(), system));
     }
@@ -196,7 +199,7 @@ public final class RunSystem implements AutoCloseable {
         if (!s.contiguous()) {
             return "the journal of run " + runId + " has missing or repeated epochs (damaged journal file)";
         }
-        long highest = await(journal.currentEventsByPersistenceId(RUN_PREFIX + runId, 0L, Long.MAX_VALUE)
+        long highest = await(current(RUN_PREFIX + runId)
                 .runFold(0L, (max, envelope) -> Math.max(max, envelope.sequenceNr()), system));
         long newestSnapshot = 0;
         String prefix = "snapshot-" + RUN_PREFIX + runId + "-";
@@ -222,6 +225,28 @@ public final class RunSystem implements AutoCloseable {
 
     public Map<String, org.grokscope.protocol.RunStatus> activeRuns() {
         return ask(RunSupervisor.ListRuns::new);
+    }
+
+    /**
+     * The events of one persistence id so far, read in bounded ranges of {@code readChunk}. One
+     * unbounded currentEventsByPersistenceId over an analysis journal of a few hundred events was
+     * seen to deliver 200 of them and then wait forever (Pekko's LevelDB read journal); bounded
+     * ranges of the same journal always complete. The ranges end at the first empty one: we never
+     * delete events, so there are no gaps.
+     */
+    private org.apache.pekko.stream.javadsl.Source<org.apache.pekko.persistence.query.EventEnvelope,
+            org.apache.pekko.NotUsed> current(String persistenceId) {
+        List<org.apache.pekko.persistence.query.EventEnvelope> all = new ArrayList<>();
+        for (long from = 1; ; from += readChunk) {
+            List<org.apache.pekko.persistence.query.EventEnvelope> chunk = await(journal
+                    .currentEventsByPersistenceId(persistenceId, from, from + readChunk - 1)
+                    .runWith(Sink.seq(), system));
+            if (chunk.isEmpty()) {
+                break;
+            }
+            all.addAll(chunk);
+        }
+        return org.apache.pekko.stream.javadsl.Source.from(all);
     }
 
     private <T> T await(CompletionStage<T> stage) {

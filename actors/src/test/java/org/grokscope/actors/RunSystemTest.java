@@ -79,4 +79,25 @@ class RunSystemTest {
             assertEquals(List.of("long"), node.runIds(), "the dropped run left nothing in the journal");
         }
     }
+
+    /**
+     * 200 checkpoints, so 200 analyses and a precursor in the analysis journal: one unbounded
+     * current query over it delivered 200 events and then waited forever; RunSystem reads in
+     * bounded ranges (export and resume of ended runs used to hang here for 5 minutes).
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(120)
+    void aLongAnalysisJournalIsReadToTheEnd() throws Exception {
+        RunSpec spec = Runs.small("add", 1, 5000, 25);
+        try (RunSystem node = Runs.open(dir, 1, FaultHook.NONE)) {
+            Runs.startAndAwait(node, List.of("long"), List.of(spec), Duration.ofSeconds(90));
+            node.<Integer>ask(RunSupervisor.WhenDetectorsDone::new);
+            List<Integer> epochs = node.analyses("long").stream().map(a -> a.epoch()).toList();
+            assertEquals(200, epochs.size());
+            assertEquals(25, epochs.get(0));
+            assertEquals(5000, epochs.get(199));
+            assertEquals(5000, node.events("long").stream()
+                    .filter(e -> e instanceof org.grokscope.protocol.events.EpochCompleted).count());
+        }
+    }
 }
