@@ -50,7 +50,8 @@ interface Progress extends AutoCloseable {
             public void update(EpochMetrics m, EpochMetrics lastEvaluated) {
                 bar.stepTo(m.epoch());
                 if (lastEvaluated != null) {
-                    bar.setExtraMessage(String.format(Locale.ROOT, "train %.3f/%.2e test %.3f/%.2e",
+                    // the library joins the message to the speed without a space
+                    bar.setExtraMessage(String.format(Locale.ROOT, " train %.3f/%.2e test %.3f/%.2e",
                             m.trainAccuracy(), m.trainLoss(), lastEvaluated.testAccuracy(), lastEvaluated.testLoss()));
                 }
             }

@@ -47,14 +47,16 @@ public final class WatchCommand implements Callable<Integer> {
         }
         Config config = ConfigFactory.load();
         Path dir = data != null ? data : Path.of(config.getString("grokscope.data-dir"));
-        if (!Files.isDirectory(dir)) {
+        if (once && !Files.isDirectory(dir)) {
+            // following may start before the first run makes the directory; reading once cannot
             throw new SpecException("--data", "no data directory " + dir + " (give the --data your runs use)");
         }
         Path file = dir.resolve(config.getString("grokscope.alerts.file"));
         PrintWriter out = command.commandLine().getOut();
         boolean printed = false;
         if (!once) {
-            out.println("watching " + file + (runId == null ? "" : " for run " + runId) + " (Ctrl-C to stop)");
+            out.println("watching " + file + (runId == null ? "" : " for run " + runId) + " (Ctrl-C to stop)"
+                    + (Files.isDirectory(dir) ? "" : "; " + dir + " does not exist yet"));
             out.flush();
         }
         long offset = 0;

@@ -1,6 +1,7 @@
 package org.grokscope.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -25,5 +26,27 @@ class WatchCommandTest {
         assertEquals(0, cl.execute("watch", "b", "--data", dir.toString(), "--once"));
         assertEquals("{\"run\":\"b\",\"kind\":\"grokking-detected\",\"t_fit\":1,\"t_onset\":2,\"t_grok\":3}",
                 out.toString().strip());
+    }
+
+    /** Started before the first run: it waits for the directory and prints what then arrives. */
+    @Test
+    void followsADataDirectoryThatDoesNotExistYet() throws Exception {
+        Path later = dir.resolve("later");
+        StringWriter out = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out));
+        Thread watcher = new Thread(() -> cl.execute("watch", "--data", later.toString(), "--poll", "20"));
+        watcher.setDaemon(true);
+        watcher.start();
+        Thread.sleep(200);
+        Files.createDirectories(later);
+        Files.writeString(later.resolve("alerts.jsonl"), "{\"run\":\"a\",\"kind\":\"test-loss-peak\",\"epoch\":5}\n");
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!out.toString().contains("test-loss-peak") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        watcher.interrupt();
+        assertTrue(out.toString().contains("does not exist yet"), out.toString());
+        assertTrue(out.toString().contains("\"kind\":\"test-loss-peak\""), out.toString());
     }
 }
