@@ -156,36 +156,37 @@ public final class RunSystem implements AutoCloseable {
 
     /** The live analyzers' results of one run, in journal order. */
     public List<org.grokscope.protocol.events.AnalysisRecorded> analyses(String runId) {
-        return await(current("analysis-" + runId)
-                .map(envelope -> envelope.event())
+        return eventsOf("analysis-" + runId).stream()
                 .filter(e -> e instanceof org.grokscope.protocol.events.AnalysisRecorded)
                 .map(e -> (org.grokscope.protocol.events.AnalysisRecorded) e)
-                .runWith(Sink.seq(), system));
+                .toList();
     }
 
     /** What the run's onset detector and analyzer found (GrokkingDetected, PrecursorDetected). */
     public List<org.grokscope.protocol.events.DetectorEvent> detections(String runId) {
-        List<org.grokscope.protocol.events.DetectorEvent> found = new ArrayList<>(await(
-                current(OnsetDetector.persistenceId(runId).id())
-                        .map(envelope -> (org.grokscope.protocol.events.DetectorEvent) envelope.event())
-                        .runWith(Sink.seq(), system)));
-        found.addAll(await(current("analysis-" + runId)
-                .map(envelope -> envelope.event())
-                .filter(e -> e instanceof org.grokscope.protocol.events.PrecursorDetected)
-                .map(e -> (org.grokscope.protocol.events.DetectorEvent) e)
-                .runWith(Sink.seq(), system)));
+        List<org.grokscope.protocol.events.DetectorEvent> found = new ArrayList<>();
+        for (Object e : eventsOf(OnsetDetector.persistenceId(runId).id())) {
+            found.add((org.grokscope.protocol.events.DetectorEvent) e);
+        }
+        for (Object e : eventsOf("analysis-" + runId)) {
+            if (e instanceof org.grokscope.protocol.events.PrecursorDetected p) {
+                found.add(p);
+            }
+        }
         return found;
     }
 
     /** The journal's events of one run, in order. */
     public List<RunEvent> events(String runId) {
-        return await(current(RUN_PREFIX + runId)
-                .map(envelope -> (RunEvent) envelope.event())
-                .runWith(Sink.seq(), system));
+        return eventsOf(RUN_PREFIX + runId).stream().map(e -> (RunEvent) e).toList();
     }
 
     public RunSummary summary(String runId) {
-        return RunSummary.fold(runId, events(runId),
+        return summary(runId, events(runId));
+    }
+
+    private RunSummary summary(String runId, List<RunEvent> events) {
+        return RunSummary.fold(runId, events,
                 org.grokscope.compute.train.EventSettings.create(system.settings().config()));
     }
 
@@ -195,12 +196,13 @@ public final class RunSystem implements AutoCloseable {
      * was cut short). Resuming a damaged run is refused; other runs are not affected.
      */
     public String damage(String runId) {
-        RunSummary s = summary(runId);
+        List<org.apache.pekko.persistence.query.EventEnvelope> envelopes = current(RUN_PREFIX + runId);
+        RunSummary s = summary(runId, envelopes.stream().map(e -> (RunEvent) e.event()).toList());
         if (!s.contiguous()) {
             return "the journal of run " + runId + " has missing or repeated epochs (damaged journal file)";
         }
-        long highest = await(current(RUN_PREFIX + runId)
-                .runFold(0L, (max, envelope) -> Math.max(max, envelope.sequenceNr()), system));
+        long highest = envelopes.stream().mapToLong(org.apache.pekko.persistence.query.EventEnvelope::sequenceNr)
+                .max().orElse(0L);
         long newestSnapshot = 0;
         String prefix = "snapshot-" + RUN_PREFIX + runId + "-";
         try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(data.snapshots())) {
@@ -234,19 +236,22 @@ public final class RunSystem implements AutoCloseable {
      * ranges of the same journal always complete. The ranges end at the first empty one: we never
      * delete events, so there are no gaps.
      */
-    private org.apache.pekko.stream.javadsl.Source<org.apache.pekko.persistence.query.EventEnvelope,
-            org.apache.pekko.NotUsed> current(String persistenceId) {
+    private List<org.apache.pekko.persistence.query.EventEnvelope> current(String persistenceId) {
         List<org.apache.pekko.persistence.query.EventEnvelope> all = new ArrayList<>();
         for (long from = 1; ; from += readChunk) {
             List<org.apache.pekko.persistence.query.EventEnvelope> chunk = await(journal
                     .currentEventsByPersistenceId(persistenceId, from, from + readChunk - 1)
                     .runWith(Sink.seq(), system));
             if (chunk.isEmpty()) {
-                break;
+                return all;
             }
             all.addAll(chunk);
         }
-        return org.apache.pekko.stream.javadsl.Source.from(all);
+    }
+
+    /** The payloads of {@link #current}. */
+    private List<Object> eventsOf(String persistenceId) {
+        return current(persistenceId).stream().map(org.apache.pekko.persistence.query.EventEnvelope::event).toList();
     }
 
     private <T> T await(CompletionStage<T> stage) {

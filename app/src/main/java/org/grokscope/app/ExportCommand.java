@@ -5,6 +5,7 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.grokscope.actors.RunSystem;
@@ -50,8 +51,9 @@ public final class ExportCommand implements Callable<Integer> {
         Path provenance = dir.resolve(runId + "-provenance.jsonl");
         try (RunSystem n = node.openExisting(ConfigFactory.load())) {
             NodeOptions.requireRun(n, runId);
+            List<RunEvent> events = n.events(runId);
             try (CurveWriter w = CurveWriter.open(curve)) {
-                for (RunEvent e : n.events(runId)) {
+                for (RunEvent e : events) {
                     if (e instanceof EpochCompleted ec) {
                         w.write(ec.metrics());
                     }
@@ -59,7 +61,7 @@ public final class ExportCommand implements Callable<Integer> {
             }
             try (BufferedWriter w = Files.newBufferedWriter(provenance)) {
                 // which build and which backend computed which epochs
-                for (RunEvent e : n.events(runId)) {
+                for (RunEvent e : events) {
                     if (e instanceof RunStarted s) {
                         w.write(String.format(Locale.ROOT, "{\"run\":\"%s\",\"kind\":\"run-started\",\"code\":\"%s\","
                                 + "\"started_at_ms\":%d}", runId, json(s.codeVersion()), s.startedAtMillis()));

@@ -36,7 +36,7 @@ public final class RunsCommand implements Callable<Integer> {
         }
         if (!NodeOptions.hasJournal(dir)) {
             PrintWriter out = command.commandLine().getOut();
-            out.println("no runs: " + node.dataDir(config) + " holds no grokscope journal");
+            out.println("no runs: " + dir + " holds no grokscope journal");
             out.flush();
             return 0;
         }

@@ -220,15 +220,20 @@ public record SweepSpec(String name, Integer maxConcurrent, List<String> axes, L
     /** A value as a spec reads it: numbers in their shortest plain form, so 0.30 and 0.3 are one value. */
     private static String canonical(ConfigValue v) {
         Object raw = v.unwrapped();
-        String text = raw instanceof String str ? str.strip() : String.valueOf(raw);
-        if (raw instanceof Number || raw instanceof String) {
-            try {
-                return new BigDecimal(raw instanceof Number ? raw.toString() : text).stripTrailingZeros().toPlainString();
-            } catch (NumberFormatException notANumber) {
-                return text;
-            }
+        String number = plainNumber(raw);
+        return number != null ? number : raw instanceof String s ? s.strip() : String.valueOf(raw);
+    }
+
+    /** A number, or a string that reads as one, in its shortest plain form; null for anything else. */
+    private static String plainNumber(Object raw) {
+        if (!(raw instanceof Number || raw instanceof String)) {
+            return null;
         }
-        return text;
+        try {
+            return new BigDecimal(raw.toString().strip()).stripTrailingZeros().toPlainString();
+        } catch (NumberFormatException notANumber) {
+            return null;
+        }
     }
 
     /**
@@ -348,17 +353,11 @@ public record SweepSpec(String name, Integer maxConcurrent, List<String> axes, L
     /** A value as it appears in run ids: numbers in their shortest plain form, so 0.30 and 0.3 agree. */
     static String label(ConfigValue v) {
         Object raw = v.unwrapped();
-        if (raw instanceof Number) {
-            return new BigDecimal(raw.toString()).stripTrailingZeros().toPlainString();
+        String number = plainNumber(raw);
+        if (number != null) {
+            return number;
         }
-        if (raw instanceof String s) {
-            try {
-                return new BigDecimal(s.strip()).stripTrailingZeros().toPlainString();
-            } catch (NumberFormatException notANumber) {
-                return s.replaceAll("[^A-Za-z0-9.]", "_");
-            }
-        }
-        return String.valueOf(raw);
+        return raw instanceof String s ? s.replaceAll("[^A-Za-z0-9.]", "_") : String.valueOf(raw);
     }
 
     private static <T> T field(Config c, String field, java.util.function.BiFunction<Config, String, T> get,

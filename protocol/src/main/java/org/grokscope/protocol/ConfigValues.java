@@ -19,16 +19,11 @@ public final class ConfigValues {
     /** The whole number at {@code path}, in [lo, hi]; {@code field} is the name the error gives. */
     public static long integer(Config c, String path, String field, long lo, long hi) {
         BigDecimal v = decimal(c, path, field, "an integer in [" + lo + ", " + hi + "]");
-        BigDecimal whole;
-        try {
-            whole = v.stripTrailingZeros().scale() <= 0 ? v : null;
-        } catch (ArithmeticException e) {
-            whole = null;
-        }
-        if (whole == null || whole.compareTo(BigDecimal.valueOf(lo)) < 0 || whole.compareTo(BigDecimal.valueOf(hi)) > 0) {
+        boolean whole = v.signum() == 0 || v.stripTrailingZeros().scale() <= 0;
+        if (!whole || v.compareTo(BigDecimal.valueOf(lo)) < 0 || v.compareTo(BigDecimal.valueOf(hi)) > 0) {
             throw new SpecException(field, "must be an integer in [" + lo + ", " + hi + "], got " + v.toPlainString());
         }
-        return whole.longValueExact();
+        return v.longValueExact();
     }
 
     /** The finite number at {@code path}. */

@@ -42,9 +42,10 @@ public record FourierSparsity(double ffs, double fcr, double[] cosNorms, double[
                 cc += pc * pc;
                 ss += ps * ps;
             }
-            c[nu] = Math.sqrt(cc) / basisNorm(cosTable, nu, p);
-            double sinNorm = basisNorm(sinTable, nu, p);
-            s[nu] = sinNorm == 0.0 ? 0.0 : Math.sqrt(ss) / sinNorm;
+            // ‖cos_ν‖² = ‖sin_ν‖² = p/2 for 0 < ν < p/2; at the Nyquist frequency ‖cos‖² = p, sin = 0
+            boolean nyquist = 2 * nu == p;
+            c[nu] = Math.sqrt(cc / (nyquist ? p : p / 2.0));
+            s[nu] = nyquist ? 0.0 : Math.sqrt(ss / (p / 2.0));
         }
         double max = 0.0;
         for (int nu = 1; nu < k2; nu++) {
@@ -65,20 +66,5 @@ public record FourierSparsity(double ffs, double fcr, double[] cosNorms, double[
         int count = k2 - 1;
         return new FourierSparsity(count == 0 ? 0.0 : (double) active / count,
                 withSine == 0 ? Double.NaN : ratio / withSine, c, s);
-    }
-
-    /** ‖(table[ν·i mod p])_i‖₂: √(p/2) for 0 < ν < p/2, √p or 0 at the Nyquist frequency. */
-    private static double basisNorm(double[] table, int nu, int p) {
-        double sum = 0.0;
-        int phase = 0;
-        for (int i = 0; i < p; i++) {
-            sum += table[phase] * table[phase];
-            phase += nu;
-            if (phase >= p) {
-                phase -= p;
-            }
-        }
-        // sin(πi) comes out as ~1e-16, not 0: treat a basis vector that small as absent
-        return sum < 1e-12 ? 0.0 : Math.sqrt(sum);
     }
 }

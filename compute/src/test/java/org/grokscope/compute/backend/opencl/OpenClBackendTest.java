@@ -46,6 +46,13 @@ class OpenClBackendTest {
         return new OpenClSettings("auto", gemm, 8, 32);
     }
 
+    /** One run as a batch of one on the simple GEMMs, owning its batch. */
+    private static TrainingEngine alone(OpenCLDevice device, Weights weights, Optimizer opt, Dataset train) {
+        OpenClBatch batch = OpenClBatch.open(settings(OpenClSettings.Gemm.SIMPLE), device,
+                List.of(new OpenClBatch.Member(weights, opt, train)));
+        return new OpenClEngine(batch, 0, true);
+    }
+
     @Test
     void engineMatchesTheNaiveTwinOnFullBatchSubsetsAndTheTestSet() {
         OpenCLDevice device = OpenClTests.device();
@@ -106,10 +113,8 @@ class OpenClBackendTest {
                 w2[i] *= scale;
             }
             Weights fitted = new Weights(shape, analytic.w1t().clone(), w2);
-            OpenClBatch batch = OpenClBatch.open(settings(OpenClSettings.Gemm.SIMPLE), device,
-                    List.of(new OpenClBatch.Member(fitted, opt, all)));
             try (TrainingEngine naive = new NaiveBackend().open(fitted, opt, all);
-                 TrainingEngine cl = new OpenClEngine(batch, 0, true)) {
+                 TrainingEngine cl = alone(device, fitted, opt, all)) {
                 BatchStats expected = naive.evaluate(all);
                 BatchStats got = cl.evaluate(all);
                 assertEquals(1.0, expected.accuracy(), 0.0, "the analytic solution fits every pair");
@@ -130,10 +135,7 @@ class OpenClBackendTest {
         Split split = Split.of(Dataset.of(Tasks.parse("add", p)), 0.5, 4);
         Weights init = Weights.init(shape, 5);
         init.w1t()[7] = Float.NaN;
-        Optimizer opt = new Optimizer(ADAMW);
-        OpenClBatch batch = OpenClBatch.open(settings(OpenClSettings.Gemm.SIMPLE), device,
-                List.of(new OpenClBatch.Member(init, opt, split.train())));
-        try (TrainingEngine cl = new OpenClEngine(batch, 0, true)) {
+        try (TrainingEngine cl = alone(device, init, new Optimizer(ADAMW), split.train())) {
             assertTrue(Double.isNaN(cl.computeGradients(null).loss()), "fmax(NaN, 0) = 0 would hide it");
         }
     }
