@@ -66,10 +66,12 @@ public final class Analyzer extends EventSourcedBehavior<Analyzer.Command, Analy
 
     /**
      * The last epoch analyzed with the current key (analyzers, version, parameters), and the IPR
-     * of u at the first and the last two checkpoints for the acceleration precursor.
+     * of u at the first and the last two checkpoints (with their epochs) for the acceleration
+     * precursor. iprAlerted outlives a key change: the precursor is raised once per run, and
+     * recomputing with new parameters is no new evidence.
      */
-    public record State(String key, int lastEpoch, double firstIpr, double previousIpr, double lastIpr,
-                        boolean iprAlerted) implements KryoSerializable {
+    public record State(String key, int lastEpoch, double firstIpr, int previousIprEpoch, double previousIpr,
+                        int lastIprEpoch, double lastIpr, boolean iprAlerted) implements KryoSerializable {
     }
 
     // ---- create ----
@@ -111,7 +113,7 @@ public final class Analyzer extends EventSourcedBehavior<Analyzer.Command, Analy
 
     @Override
     public State emptyState() {
-        return new State(key, 0, Double.NaN, Double.NaN, Double.NaN, false);
+        return new State(key, 0, Double.NaN, 0, Double.NaN, 0, Double.NaN, false);
     }
 
     @Override
@@ -134,7 +136,9 @@ public final class Analyzer extends EventSourcedBehavior<Analyzer.Command, Analy
         toJournal.add(result);
         PrecursorDetected precursor = null;
         if (!state.iprAlerted() && !Double.isNaN(ipr) && !Double.isNaN(state.previousIpr())
-                && events.iprAccelerates(state.firstIpr(), state.previousIpr(), state.lastIpr(), ipr)) {
+                && state.previousIprEpoch() < state.lastIprEpoch() && state.lastIprEpoch() < result.epoch()
+                && events.iprAccelerates(state.firstIpr(), state.previousIprEpoch(), state.previousIpr(),
+                        state.lastIprEpoch(), state.lastIpr(), result.epoch(), ipr)) {
             precursor = new PrecursorDetected(runId, PrecursorDetected.IPR_ACCELERATION, result.epoch());
             toJournal.add(precursor);
         }
@@ -196,10 +200,11 @@ public final class Analyzer extends EventSourcedBehavior<Analyzer.Command, Analy
                     double ipr = iprOf(e);
                     double first = same && !Double.isNaN(s.firstIpr()) ? s.firstIpr() : ipr;
                     return new State(k, same ? Math.max(s.lastEpoch(), e.epoch()) : e.epoch(), first,
-                            same ? s.lastIpr() : Double.NaN, ipr, same && s.iprAlerted());
+                            same ? s.lastIprEpoch() : 0, same ? s.lastIpr() : Double.NaN, e.epoch(), ipr,
+                            s.iprAlerted());
                 })
                 .onEvent(PrecursorDetected.class, (s, e) -> new State(s.key(), s.lastEpoch(), s.firstIpr(),
-                        s.previousIpr(), s.lastIpr(), true))
+                        s.previousIprEpoch(), s.previousIpr(), s.lastIprEpoch(), s.lastIpr(), true))
                 .build();
     }
 

@@ -109,6 +109,31 @@ class AlertsTest {
         assertTrue(acceleration < onset, "the IPR precursor comes before the onset: " + lines);
     }
 
+    /**
+     * Resuming an ended run under new analyzer parameters recomputes every checkpoint with them,
+     * but the IPR precursor, raised once for the run, is not raised again.
+     */
+    @Test
+    void newAnalyzerParametersRecomputeWithoutRepeatingThePrecursor() throws Exception {
+        Path data = dir.resolve("params");
+        try (RunSystem node = RunSystem.open(data, ConfigFactory.load(), 1, "test", FaultHook.NONE)) {
+            finish(node, "g", groks(0.8, 400));
+        }
+        assertEquals(1, alerts(data).stream().filter(l -> l.contains("ipr-acceleration")).count(), alerts(data).toString());
+        Config bins = ConfigFactory.parseString("grokscope.analyzers.phases.bins = 72").withFallback(ConfigFactory.load());
+        try (RunSystem node = RunSystem.open(data, bins, 1, "test", FaultHook.NONE)) {
+            int before = node.analyses("g").size();
+            node.catchUp("g");
+            List<org.grokscope.protocol.events.AnalysisRecorded> all = node.analyses("g");
+            assertEquals(2 * before, all.size(), "every checkpoint analysed again under the new parameters");
+            assertTrue(all.get(all.size() - 1).parameters().contains("phases.bins=72"), all.get(all.size() - 1).parameters());
+            assertEquals(1, node.detections("g").stream()
+                    .filter(d -> d instanceof org.grokscope.protocol.events.PrecursorDetected).count(),
+                    node.detections("g").toString());
+        }
+        assertEquals(1, alerts(data).stream().filter(l -> l.contains("ipr-acceleration")).count(), alerts(data).toString());
+    }
+
     @Test
     void deadWebhookHarmsNothing() throws Exception {
         HttpServer closed = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

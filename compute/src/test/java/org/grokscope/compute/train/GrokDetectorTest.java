@@ -1,6 +1,7 @@
 package org.grokscope.compute.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.grokscope.protocol.EpochMetrics;
@@ -37,10 +38,16 @@ class GrokDetectorTest {
     @Test
     void iprAccelerationRule() {
         EventSettings s = new EventSettings(0.99, 0.95, 2, 0.1, 0.02, 1.5, 0.25);
-        assertTrue(s.iprAccelerates(0.04, 0.05, 0.055, 0.065), "growth 0.005 then 0.010, 62% above start");
-        assertTrue(!s.iprAccelerates(0.04, 0.041, 0.042, 0.043), "steady growth is no acceleration");
-        assertTrue(!s.iprAccelerates(0.04, 0.040, 0.041, 0.044), "accelerating noise near the start is ignored");
-        assertTrue(!s.iprAccelerates(0.04, 0.06, 0.05, 0.07), "a fall before is no acceleration");
+        assertTrue(s.iprAccelerates(0.04, 100, 0.05, 200, 0.055, 300, 0.065), "growth 0.005 then 0.010, 62% above start");
+        assertTrue(!s.iprAccelerates(0.04, 100, 0.041, 200, 0.042, 300, 0.043), "steady growth is no acceleration");
+        assertTrue(!s.iprAccelerates(0.04, 100, 0.040, 200, 0.041, 300, 0.044), "accelerating noise near the start is ignored");
+        assertTrue(!s.iprAccelerates(0.04, 100, 0.06, 200, 0.05, 300, 0.07), "a fall before is no acceleration");
+        // a run of 1000 epochs checkpointed every 300: the last interval is 100 epochs long
+        assertTrue(s.iprAccelerates(0.04, 600, 0.05, 900, 0.056, 1000, 0.061),
+                "0.006 per 300 epochs, then 0.005 per 100: 2.5 times as fast");
+        assertTrue(!s.iprAccelerates(0.04, 600, 0.05, 900, 0.065, 1000, 0.072),
+                "0.015 per 300 epochs, then 0.007 per 100: 1.4 times as fast, under the factor 1.5");
+        assertThrows(IllegalArgumentException.class, () -> s.iprAccelerates(0.04, 200, 0.05, 200, 0.06, 300, 0.07));
     }
 
     @Test
