@@ -90,19 +90,14 @@ public final class ReplayCommand implements Callable<Integer> {
         Path csv = dir.resolve(runId + "-analysis.csv");
         Path jsonl = dir.resolve(runId + "-analysis.jsonl");
         try (BufferedWriter c = Files.newBufferedWriter(csv); BufferedWriter j = Files.newBufferedWriter(jsonl)) {
-            boolean header = false;
+            // the header comes from the analyzers, so a run without checkpoints still gets a readable table
+            c.write("epoch");
+            for (String name : analysis.scalarNames()) {
+                c.write("," + name);
+            }
+            c.newLine();
             for (CheckpointSaved cp : checkpoints) {
                 Map<String, Object> row = analysis.analyze(cp.p(), cp.width(), cp.w1(), cp.w2());
-                if (!header) {
-                    c.write("epoch");
-                    for (Map.Entry<String, Object> e : row.entrySet()) {
-                        if (e.getValue() instanceof Number) {
-                            c.write("," + e.getKey());
-                        }
-                    }
-                    c.newLine();
-                    header = true;
-                }
                 c.write(Integer.toString(cp.epoch()));
                 StringBuilder json = new StringBuilder("{\"run\":\"" + runId + "\",\"epoch\":" + cp.epoch()
                         + ",\"parameters\":\"" + analysis.parameters() + "\"");

@@ -65,4 +65,18 @@ class ReplayCommandTest {
             assertEquals(before, node.events("r"), "training events untouched");
         }
     }
+
+    @Test
+    void aRunWithoutCheckpointsGivesATableWithItsHeader() throws Exception {
+        Path data = dir.resolve("data");
+        // diverges in its first epochs, before the first checkpoint
+        Path spec = Files.writeString(dir.resolve("div.conf"), "p = 5\n");
+        cli(new StringWriter(), "run", spec.toString(), "--id", "div", "--p", "5", "--width", "8", "--optimizer", "gd", "--lr", "1e12",
+                "--epochs", "100", "--checkpoint-every", "50", "--data", data.toString(), "--no-progress");
+        StringWriter out = new StringWriter();
+        assertEquals(0, cli(out, "replay", "div", "--data", data.toString(), "--out", dir.resolve("o").toString()));
+        assertTrue(out.toString().contains("replayed 0 checkpoints"), out.toString());
+        assertEquals(List.of("epoch,ipr_u,ipr_v,ipr_w,phase_resultant_length,frequencies_used,ffs_w1,fcr_w1,ffs_w2,fcr_w2"),
+                Files.readAllLines(dir.resolve("o").resolve("div-analysis.csv")));
+    }
 }

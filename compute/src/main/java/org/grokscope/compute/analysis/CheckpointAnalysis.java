@@ -47,6 +47,24 @@ public final class CheckpointAnalysis {
         return analyzers;
     }
 
+    /** The scalar results of each analyzer, in the order {@link #analyze} gives them (arrays aside). */
+    private static final Map<String, List<String>> SCALARS = Map.of(
+            "ipr", List.of("ipr_u", "ipr_v", "ipr_w"),
+            "phases", List.of("phase_resultant_length"),
+            "coverage", List.of("frequencies_used"),
+            "ffs", List.of("ffs_w1", "fcr_w1", "ffs_w2", "fcr_w2"));
+
+    /** The names of the scalar results of the chosen analyzers: a table's columns, known before any checkpoint. */
+    public List<String> scalarNames() {
+        List<String> names = new java.util.ArrayList<>();
+        for (String a : ANALYZERS) {
+            if (analyzers.contains(a)) {
+                names.addAll(SCALARS.get(a));
+            }
+        }
+        return names;
+    }
+
     /** Named results of every chosen analyzer for one checkpoint, in a stable order. */
     public Map<String, Object> analyze(int p, int width, float[] w1, float[] w2) {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -66,7 +84,10 @@ public final class CheckpointAnalysis {
             out.put("neurons_per_frequency", m.coverage());
         }
         if (analyzers.contains("ffs")) {
-            FourierSparsity emb = FourierSparsity.of(p, width, w1, 0, 1, 2 * p, eta);
+            // W1 as one p × 2N block, both operands of every neuron: column j of it starts at
+            // j·p (u_k at 2kp, v_k at 2kp + p), so a task whose operands use different
+            // frequencies (sub, f1(n) + f2(m)) shows them all
+            FourierSparsity emb = FourierSparsity.of(p, 2 * width, w1, 0, 1, p, eta);
             FourierSparsity readout = FourierSparsity.of(p, width, w2, 0, width, 1, eta);
             out.put("ffs_w1", emb.ffs());
             out.put("fcr_w1", emb.fcr());
@@ -76,8 +97,12 @@ public final class CheckpointAnalysis {
         return out;
     }
 
-    /** Bumped whenever an analyzer's definition changes, so old stored results are recomputed. */
-    public static final int VERSION = 1;
+    /**
+     * Bumped whenever an analyzer's definition changes, so old stored results are recomputed.
+     * 2: ffs_w1 and fcr_w1 cover both operand blocks of W1 (they covered u only); FFS amplitudes
+     * normalised per basis vector (changes even p only); the Nyquist frequency's DFT is exactly real.
+     */
+    public static final int VERSION = 2;
 
     /** Flattens a result map into parallel name/value arrays (array entries as name[i]). */
     public static void flatten(Map<String, Object> row, List<String> names, List<Double> values) {

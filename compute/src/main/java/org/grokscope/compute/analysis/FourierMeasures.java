@@ -87,10 +87,18 @@ public record FourierMeasures(double iprU, double iprV, double iprW, int[] domin
         return re[f] * re[f] + im[f] * im[f];
     }
 
+    /**
+     * Angles this close above −π count as π. At the Nyquist frequency the DFT is real, so atan2
+     * gives +π or −π by the sign of a rounding-sized imaginary part, and a sum such as −3π wraps
+     * to −π plus one ulp: without this the same point of the circle lands in the first bin or
+     * the last by chance.
+     */
+    static final double BOUNDARY = 1e-12;
+
     /** An angle mapped to (−π, π]. */
     public static double wrap(double angle) {
         double a = Math.IEEEremainder(angle, 2.0 * Math.PI);
-        return a <= -Math.PI ? a + 2.0 * Math.PI : a;
+        return a <= -Math.PI + BOUNDARY ? Math.min(Math.PI, a + 2.0 * Math.PI) : a;
     }
 
     static int[] histogram(double[] angles, int bins) {

@@ -18,6 +18,11 @@ public final class RealDft {
             cos[j] = Math.cos(2.0 * Math.PI * j / p);
             sin[j] = Math.sin(2.0 * Math.PI * j / p);
         }
+        if (p % 2 == 0) {
+            // Math.sin(π) is 1.2e-16, not 0: the Nyquist frequency would get a rounding-sized
+            // imaginary part of either sign, and its phase, which is 0 or π, would come out as ±π by chance
+            sin[p / 2] = 0.0;
+        }
     }
 
     public int p() {

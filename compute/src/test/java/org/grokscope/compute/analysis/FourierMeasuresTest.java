@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Random;
 import org.grokscope.compute.analytic.AnalyticSolutions;
 import org.grokscope.compute.model.ModelShape;
 import org.grokscope.compute.model.ReferenceModel;
@@ -186,6 +187,38 @@ class FourierMeasuresTest {
             columns += (j + 1) * (j + 1) * p / 2.0;
         }
         assertEquals(Math.sqrt(columns), c.cosNorms()[3], 1e-5 * Math.sqrt(columns));
+    }
+
+    /**
+     * At the Nyquist frequency the DFT is real, so every phase is 0 or π and every residual 0 or π
+     * on the circle: π must land in the histogram's last bin, never in its first. p = 2, where
+     * every neuron's dominant frequency is the Nyquist one, with random weights.
+     */
+    @Test
+    void residualsAtTheNyquistFrequencyWrapToPlusPi() {
+        assertEquals(Math.PI, FourierMeasures.wrap(-Math.PI));
+        assertEquals(Math.PI, FourierMeasures.wrap(-Math.PI + 1e-15));
+        assertEquals(-Math.PI + 1e-6, FourierMeasures.wrap(-Math.PI + 1e-6), 1e-15);
+        int width = 200;
+        Random random = new Random(5);
+        float[] w1 = new float[width * 4];
+        float[] w2 = new float[2 * width];
+        for (int i = 0; i < w1.length; i++) {
+            w1[i] = (float) random.nextGaussian();
+        }
+        for (int i = 0; i < w2.length; i++) {
+            w2[i] = (float) random.nextGaussian();
+        }
+        FourierMeasures m = FourierMeasures.of(2, width, w1, w2, 2, 8);
+        int atPi = 0;
+        for (int k = 0; k < width; k++) {
+            double residual = m.residuals()[k];
+            assertTrue(residual == 0.0 || residual == Math.PI, "neuron " + k + ": residual " + residual);
+            atPi += residual == Math.PI ? 1 : 0;
+        }
+        assertTrue(atPi > 0 && atPi < width, "random signs give both: " + atPi);
+        assertEquals(0, m.histogram()[0], "nothing at −π");
+        assertEquals(atPi, m.histogram()[7]);
     }
 
     @Test

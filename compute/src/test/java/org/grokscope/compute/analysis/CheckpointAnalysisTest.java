@@ -1,0 +1,63 @@
+package org.grokscope.compute.analysis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.typesafe.config.ConfigFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The table columns a replay writes before any checkpoint are the scalar results analyze() gives, in order. */
+class CheckpointAnalysisTest {
+    @Test
+    void scalarNamesAreTheScalarResultsInOrder() {
+        int p = 7;
+        int width = 5;
+        Random random = new Random(3);
+        float[] w1 = new float[width * 2 * p];
+        float[] w2 = new float[p * width];
+        for (int i = 0; i < w1.length; i++) {
+            w1[i] = (float) random.nextGaussian();
+        }
+        for (int i = 0; i < w2.length; i++) {
+            w2[i] = (float) random.nextGaussian();
+        }
+        List<List<String>> choices = List.of(CheckpointAnalysis.ANALYZERS, List.of("ffs", "ipr"), List.of("phases"),
+                List.of("coverage"));
+        for (List<String> chosen : choices) {
+            CheckpointAnalysis analysis = new CheckpointAnalysis(chosen, ConfigFactory.load());
+            List<String> scalars = new ArrayList<>();
+            for (Map.Entry<String, Object> e : analysis.analyze(p, width, w1, w2).entrySet()) {
+                if (e.getValue() instanceof Number) {
+                    scalars.add(e.getKey());
+                }
+            }
+            assertEquals(scalars, analysis.scalarNames(), chosen.toString());
+        }
+    }
+
+    /**
+     * ffs_w1 covers both operands: u of every neuron a cosine at ν = 3, v a cosine at ν = 5, so
+     * two of the 8 frequencies of p = 17 are active (u alone would give one); all cosines: FCR 1.
+     */
+    @Test
+    void embeddingSparsityCoversBothOperands() {
+        int p = 17;
+        int width = 4;
+        float[] w1 = new float[width * 2 * p];
+        float[] w2 = new float[p * width];
+        for (int k = 0; k < width; k++) {
+            for (int i = 0; i < p; i++) {
+                w1[k * 2 * p + i] = (float) Math.cos(2 * Math.PI * 3 * i / p);
+                w1[k * 2 * p + p + i] = (float) Math.cos(2 * Math.PI * 5 * i / p);
+                w2[i * width + k] = (float) Math.cos(2 * Math.PI * 3 * i / p);
+            }
+        }
+        Map<String, Object> row = new CheckpointAnalysis(List.of("ffs"), ConfigFactory.load()).analyze(p, width, w1, w2);
+        assertEquals(2.0 / 8, (Double) row.get("ffs_w1"), 1e-12);
+        assertEquals(1.0, (Double) row.get("fcr_w1"), 1e-6);
+        assertEquals(1.0 / 8, (Double) row.get("ffs_w2"), 1e-12);
+    }
+}
