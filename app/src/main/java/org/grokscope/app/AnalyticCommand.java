@@ -286,6 +286,9 @@ public final class AnalyticCommand implements Callable<Integer> {
         if (refused != null) {
             throw new SpecException("--save", refused);
         }
+        // a recorded run never had live followers: let them read it now, so its export carries
+        // the same analyses as a trained run's
+        n.catchUp(save);
         return n.dataDir();
     }
 

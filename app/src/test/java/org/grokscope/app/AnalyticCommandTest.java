@@ -52,6 +52,12 @@ class AnalyticCommandTest {
                 "--save", "ana", "--data", data.toString());
         assertEquals(0, saved.code(), saved.err());
         assertTrue(saved.out().contains("saved as run ana"), saved.out());
+        // the live analyzer has read it, as it reads a trained run
+        Path exported = dir.resolve("export");
+        assertEquals(0, Cli.run("export", "ana", "--data", data.toString(), "--out", exported.toString()).code());
+        List<String> analyses = Files.readAllLines(exported.resolve("ana-analyses.jsonl"));
+        assertEquals(1, analyses.size(), analyses.toString());
+        assertTrue(analyses.get(0).contains("\"epoch\":1,") && analyses.get(0).contains("\"ipr_u\":1.0000"), analyses.get(0));
 
         Cli.Result runs = Cli.run("runs", "--data", data.toString());
         String anaLine = runs.out().lines().filter(l -> l.startsWith("ana ")).findFirst().orElseThrow();
