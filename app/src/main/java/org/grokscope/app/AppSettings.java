@@ -18,11 +18,12 @@ import java.time.Duration;
  * @param benchOpenClEpochs timed epochs of the OpenCL backend
  * @param benchBatchRunEpochs batched bench: run-epochs timed per batch size R (steps = this / R)
  * @param benchReferenceCalls timed calls of the reference sgemm printed under the cpu rows
+ * @param plotFunctionClass the output q whose function image plot draws when no --class is given
  */
 public record AppSettings(String outDir, String sweepDir, Duration progressInterval, Duration plainInterval,
                           int benchWarmup, int benchEpochs, int benchNaiveEpochs, int benchRepetitions,
                           int benchOpenClWarmup, int benchOpenClEpochs, int benchBatchRunEpochs,
-                          int benchReferenceCalls) {
+                          int benchReferenceCalls, int plotFunctionClass) {
     public static AppSettings create(Config config) {
         Config c = config.getConfig("grokscope.app");
         return new AppSettings(c.getString("out-dir"), c.getString("sweep-dir"), c.getDuration("progress.interval"),
@@ -30,6 +31,6 @@ public record AppSettings(String outDir, String sweepDir, Duration progressInter
                 c.getInt("bench.epochs"), c.getInt("bench.naive-epochs"),
                 c.getInt("bench.repetitions"), c.getInt("bench.opencl-warmup-epochs"),
                 c.getInt("bench.opencl-epochs"), c.getInt("bench.batch-run-epochs"),
-                c.getInt("bench.reference-calls"));
+                c.getInt("bench.reference-calls"), c.getInt("plot.function-class"));
     }
 }

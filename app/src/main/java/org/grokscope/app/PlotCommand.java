@@ -10,7 +10,11 @@ import java.util.concurrent.Callable;
 import java.util.function.ToDoubleFunction;
 import org.grokscope.actors.RunSummary;
 import org.grokscope.actors.RunSystem;
+import org.grokscope.compute.analysis.CheckpointAnalysis;
 import org.grokscope.compute.analysis.FourierMeasures;
+import org.grokscope.compute.analysis.FunctionImage;
+import org.grokscope.compute.model.ModelShape;
+import org.grokscope.compute.model.Weights;
 import org.grokscope.compute.analysis.RealDft;
 import org.grokscope.compute.train.EventSettings;
 import org.grokscope.compute.train.GrokDetector;
@@ -66,10 +70,17 @@ public final class PlotCommand implements Callable<Integer> {
             description = "a reference run drawn beside this one (e.g. an analytic solution from grokscope analytic --save)")
     private String compare;
 
+    @Option(names = "--class", paramLabel = "Q",
+            description = "the output q of the function image |DFT2 out_q(n, m)| (Fig. 2; default grokscope.app.plot.function-class)")
+    private Integer functionClass;
+
     @Override
     public Integer call() throws IOException {
         System.setProperty("java.awt.headless", "true");
         Config config = ConfigFactory.load();
+        // the same IPR exponent and bins as replay and the live analyzers
+        CheckpointAnalysis analysis = new CheckpointAnalysis(List.of("ipr", "phases"), config);
+        int q = functionClass != null ? functionClass : AppSettings.create(config).plotFunctionClass();
         List<EpochMetrics> epochs = new ArrayList<>();
         List<CheckpointSaved> checkpoints = new ArrayList<>();
         RunSummary summary;
@@ -78,6 +89,10 @@ public final class PlotCommand implements Callable<Integer> {
         try (RunSystem n = node.openExisting(config)) {
             NodeOptions.requireRun(n, runId);
             summary = n.summary(runId);
+            if (q < 0 || q >= summary.spec().p()) {
+                throw new org.grokscope.protocol.SpecException("--class",
+                        "must be an output class in [0, " + (summary.spec().p() - 1) + "], got " + q);
+            }
             if (compare != null) {
                 NodeOptions.requireRun(n, compare, "--compare");
                 reference = n.summary(compare);
@@ -134,10 +149,10 @@ public final class PlotCommand implements Callable<Integer> {
             List<double[]> ipr = new ArrayList<>();
             FourierMeasures last = null;
             for (CheckpointSaved c : checkpoints) {
-                last = FourierMeasures.of(c.p(), c.width(), c.w1(), c.w2(), 2, 36);
+                last = FourierMeasures.of(c.p(), c.width(), c.w1(), c.w2(), analysis.r(), analysis.bins());
                 ipr.add(new double[] {c.epoch(), last.iprU(), last.iprV(), last.iprW()});
             }
-            XYChart iprChart = xy("IPR — " + runId, "mean IPR_2");
+            XYChart iprChart = xy("IPR — " + runId, "mean IPR_" + analysis.r());
             for (int s = 1; s <= 3; s++) {
                 int col = s;
                 iprChart.addSeries(new String[] {"", "u", "v", "w"}[s], ipr.stream().mapToDouble(r -> r[0]).toArray(),
@@ -146,7 +161,7 @@ public final class PlotCommand implements Callable<Integer> {
             FourierMeasures ref = null;
             if (reference != null) {
                 CheckpointSaved rc = reference.lastCheckpoint();
-                ref = FourierMeasures.of(rc.p(), rc.width(), rc.w1(), rc.w2(), 2, 36);
+                ref = FourierMeasures.of(rc.p(), rc.width(), rc.w1(), rc.w2(), analysis.r(), analysis.bins());
                 double from = ipr.get(0)[0];
                 double to = ipr.get(ipr.size() - 1)[0];
                 horizontal(iprChart, "u " + compare, ref.iprU(), from, to);
@@ -179,10 +194,45 @@ public final class PlotCommand implements Callable<Integer> {
             save(phases, dir.resolve("phases"));
 
             save(heatmap(checkpoints.get(checkpoints.size() - 1), last), dir.resolve("dft-heatmap"));
+            save(functionImage(summary.spec(), checkpoints.get(checkpoints.size() - 1), q), dir.resolve("function-dft"));
         }
         command.commandLine().getOut().println("wrote plots of " + runId + " to " + dir);
         command.commandLine().getOut().flush();
         return 0;
+    }
+
+    /**
+     * Fig. 2: |DFT2 out_q(n, m)| over (νn, νm) at a checkpoint, divided by its largest entry off
+     * (0, 0); the constant term is left out (drawn as 0) because φ = h² gives it most of the energy.
+     * A grokked addition network draws a line of peaks on νn = νm.
+     */
+    private static HeatMapChart functionImage(org.grokscope.protocol.RunSpec spec, CheckpointSaved c, int q) {
+        Weights w = Weights.fromPaperLayout(ModelShape.of(spec), c.w1(), c.w2());
+        double[][] mag = FunctionImage.magnitude(FunctionImage.outputs(w, q));
+        int p = mag.length;
+        mag[0][0] = 0.0;
+        double max = 0.0;
+        for (double[] row : mag) {
+            for (double x : row) {
+                max = Math.max(max, x);
+            }
+        }
+        List<Number[]> cells = new ArrayList<>();
+        List<Integer> axis = new ArrayList<>();
+        for (int u = 0; u < p; u++) {
+            axis.add(u);
+            for (int v = 0; v < p; v++) {
+                cells.add(new Number[] {v, u, max == 0 ? 0 : mag[u][v] / max});
+            }
+        }
+        HeatMapChart chart = new HeatMapChartBuilder().width(WIDTH).height(HEIGHT)
+                .title("|DFT2 out_" + q + "(n, m)| at epoch " + c.epoch() + " (constant term left out)")
+                .xAxisTitle("frequency along m").yAxisTitle("frequency along n").build();
+        chart.getStyler().setPlotContentSize(1.0);
+        chart.getStyler().setShowValue(false);
+        chart.getStyler().setLegendVisible(false);
+        chart.addSeries("|DFT2|", axis, axis, cells);
+        return chart;
     }
 
     /** |ũ_k(ν)| / max for up to 128 neurons, sorted by dominant frequency so the structure shows. */

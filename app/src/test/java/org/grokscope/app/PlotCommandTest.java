@@ -32,7 +32,7 @@ class PlotCommandTest {
         plot.setErr(new PrintWriter(err));
         plot.setOut(new PrintWriter(new StringWriter()));
         assertEquals(0, plot.execute("plot", "p", "--data", data.toString(), "--out", out.toString()), err.toString());
-        for (String name : new String[] {"loss", "accuracy", "norms", "ipr", "phases", "dft-heatmap"}) {
+        for (String name : new String[] {"loss", "accuracy", "norms", "ipr", "phases", "dft-heatmap", "function-dft"}) {
             byte[] png = Files.readAllBytes(out.resolve(name + ".png"));
             assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(png, 4), name);
             assertTrue(javax.imageio.ImageIO.read(out.resolve(name + ".png").toFile()).getWidth() > 0, name);

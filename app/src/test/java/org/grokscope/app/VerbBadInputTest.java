@@ -49,6 +49,8 @@ class VerbBadInputTest {
                 Arguments.of(List.of("replay", "r1", "--data", d, "--out", aFile.toString()), "--out:", "not a directory"),
                 Arguments.of(List.of("plot", "r1", "--data", d, "--out", aFile.toString()), "--out:", "not a directory"),
                 Arguments.of(List.of("plot", "r1", "--data", d, "--compare", "nope"), "--compare:", "no run 'nope'"),
+                Arguments.of(List.of("plot", "r1", "--data", d, "--class", "11"), "--class:", "[0, 10]"),
+                Arguments.of(List.of("plot", "r1", "--data", d, "--class", "-1"), "--class:", "[0, 10]"),
                 Arguments.of(List.of("analytic", "--p", "11", "--widths", "16", "--plot", aFile.resolve("x.png").toString()),
                         "--plot:", "not a directory"),
                 Arguments.of(List.of("watch", "--poll", "-5", "--data", d), "--poll:", "[10, 60000]"),

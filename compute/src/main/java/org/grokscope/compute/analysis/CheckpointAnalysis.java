@@ -47,6 +47,16 @@ public final class CheckpointAnalysis {
         return analyzers;
     }
 
+    /** The IPR exponent in force. */
+    public int r() {
+        return r;
+    }
+
+    /** The phase histogram's bin count in force. */
+    public int bins() {
+        return bins;
+    }
+
     /** The scalar results of each analyzer, in the order {@link #analyze} gives them (arrays aside). */
     private static final Map<String, List<String>> SCALARS = Map.of(
             "ipr", List.of("ipr_u", "ipr_v", "ipr_w"),
