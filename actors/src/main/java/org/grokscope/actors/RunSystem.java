@@ -143,6 +143,42 @@ public final class RunSystem implements AutoCloseable {
         return analyses(runId).size() + detections(runId).size() - before;
     }
 
+    /**
+     * Whether the onset detector or the analyzer of a run has not read all of it: its epochs show
+     * an onset or a test-loss peak the detector never journaled, or its last checkpoint has no live
+     * analysis of this analyzer version. A process killed right after a run's last epochs leaves
+     * that, since the followers lag the trainer; {@link #catchUp} repairs it. This reads the
+     * journals once, where a catch-up replays the run through the followers event by event.
+     */
+    public boolean followersBehind(String runId) {
+        Config config = system.settings().config();
+        org.grokscope.compute.train.EventSettings settings = org.grokscope.compute.train.EventSettings.create(config);
+        org.grokscope.compute.train.GrokDetector d = null;
+        int lastCheckpoint = -1;
+        for (RunEvent e : events(runId)) {
+            if (e instanceof org.grokscope.protocol.events.RunStarted started) {
+                d = org.grokscope.compute.train.GrokDetector.start(started.spec().p());
+            } else if (e instanceof org.grokscope.protocol.events.EpochCompleted ec && d != null) {
+                d = d.next(ec.metrics(), settings);
+            } else if (e instanceof org.grokscope.protocol.events.CheckpointSaved c) {
+                lastCheckpoint = c.epoch();
+            }
+        }
+        List<org.grokscope.protocol.events.DetectorEvent> found = detections(runId);
+        boolean onset = found.stream().anyMatch(f -> f instanceof org.grokscope.protocol.events.GrokkingDetected);
+        boolean peak = found.stream().anyMatch(f -> f instanceof org.grokscope.protocol.events.PrecursorDetected p
+                && p.kind().equals(org.grokscope.protocol.events.PrecursorDetected.TEST_LOSS_PEAK));
+        if (d != null && (d.tOnset() > 0 && !onset || d.lossPeak() > 0 && !peak)) {
+            return true;
+        }
+        if (lastCheckpoint < 0 || config.getStringList("grokscope.analyzers.live").isEmpty()) {
+            return false;
+        }
+        int last = lastCheckpoint;
+        return analyses(runId).stream().noneMatch(a -> a.epoch() == last
+                && a.version() == org.grokscope.compute.analysis.CheckpointAnalysis.VERSION);
+    }
+
     /** Ids of every run in the journal. */
     public List<String> runIds() {
         List<String> ids = await(journal.currentPersistenceIds()

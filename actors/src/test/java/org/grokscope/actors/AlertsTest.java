@@ -118,6 +118,7 @@ class AlertsTest {
         Path data = dir.resolve("params");
         try (RunSystem node = RunSystem.open(data, ConfigFactory.load(), 1, "test", FaultHook.NONE)) {
             finish(node, "g", groks(0.8, 400));
+            assertTrue(!node.followersBehind("g"), "the followers have read all of a run that ended normally");
         }
         assertEquals(1, alerts(data).stream().filter(l -> l.contains("ipr-acceleration")).count(), alerts(data).toString());
         Config bins = ConfigFactory.parseString("grokscope.analyzers.phases.bins = 72").withFallback(ConfigFactory.load());

@@ -201,12 +201,13 @@ final class RunWatcher {
                 continue;
             }
             Trainer.State s = state.get();
-            long before = lastEpochs.getOrDefault(id, (long) s.epoch());
-            lastEpochs.put(id, (long) s.epoch());
-            out.printf(Locale.ROOT, "%-28s epoch %6d/%-6d train %s test %s %6.1f ep/s%n", id, s.epoch(),
+            Long before = lastEpochs.put(id, (long) s.epoch());
+            // the first line of a run has no earlier epoch to measure its speed from
+            String speed = before == null ? "     -" : String.format(Locale.ROOT, "%6.1f", (s.epoch() - before) / seconds);
+            out.printf(Locale.ROOT, "%-28s epoch %6d/%-6d train %s test %s %s ep/s%n", id, s.epoch(),
                     s.spec().epochs(), s.last() == null ? "  -  " : String.format(Locale.ROOT, "%.3f", s.last().trainAccuracy()),
                     s.lastEvaluated() == null ? "  -  " : String.format(Locale.ROOT, "%.3f", s.lastEvaluated().testAccuracy()),
-                    (s.epoch() - before) / seconds);
+                    speed);
         }
         if (sweepCommand != null && queued > 0) {
             out.printf(Locale.ROOT, "%d run(s) queued%n", queued);

@@ -5,11 +5,14 @@ import com.typesafe.config.ConfigFactory;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.grokscope.actors.RunSummary;
 import org.grokscope.actors.RunSystem;
+import org.grokscope.protocol.RunStatus;
 import org.grokscope.protocol.SpecException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,16 +44,26 @@ public final class RunsCommand implements Callable<Integer> {
             return 0;
         }
         try (RunSystem n = node.open(config, 1)) {
+            Set<String> interrupted = new HashSet<>();
             List<RunSummary> runs = n.runIds().stream().map(id -> {
                 RunSummary s = n.summary(id);
                 String damage = n.damage(id);
-                return damage == null ? s : s.withNote("DAMAGED: " + damage);
+                if (damage != null) {
+                    return s.withNote("DAMAGED: " + damage);
+                }
+                if (s.status() == RunStatus.RUNNING) {
+                    // this process holds the data directory's lock, so nothing is training it:
+                    // the process that was ended without pausing it (kill -9, a crash)
+                    interrupted.add(id);
+                    return s.withNote("its process ended mid-run; grokscope resume " + id + " continues it");
+                }
+                return s;
             }).toList();
             PrintWriter out = command.commandLine().getOut();
             if (runs.isEmpty()) {
                 out.println("no runs in " + n.dataDir());
             } else {
-                printTable(out, runs);
+                printTable(out, runs, interrupted);
             }
             out.flush();
         }
@@ -68,12 +81,18 @@ public final class RunsCommand implements Callable<Integer> {
     }
 
     static void printTable(PrintWriter out, List<RunSummary> runs) {
+        printTable(out, runs, Set.of());
+    }
+
+    /** The table; runs in {@code interrupted} are listed as such rather than as running. */
+    static void printTable(PrintWriter out, List<RunSummary> runs, Set<String> interrupted) {
         out.printf(Locale.ROOT, "%-28s %-10s %-10s %8s %9s %9s %7s %7s  %s%n", "id", "task", "status", "epoch",
                 "train acc", "test acc", "t_fit", "t_grok", "note");
         for (RunSummary s : runs) {
             String task = s.spec() == null ? "?" : s.spec().task();
             out.printf(Locale.ROOT, "%-28s %-10s %-10s %8s %9s %9s %7s %7s  %s%n", s.runId(),
-                    task.length() > 10 ? task.substring(0, 9) + "…" : task, s.status().specName(),
+                    task.length() > 10 ? task.substring(0, 9) + "…" : task,
+                    interrupted.contains(s.runId()) ? "interrupted" : s.status().specName(),
                     s.epoch() + (s.spec() == null ? "" : "/" + s.spec().epochs()),
                     s.last() == null ? "-" : String.format(Locale.ROOT, "%.4f", s.last().trainAccuracy()),
                     s.lastEvaluated() == null ? "-" : String.format(Locale.ROOT, "%.4f", s.lastEvaluated().testAccuracy()),

@@ -71,10 +71,25 @@ public final class SweepCommand implements Callable<Integer> {
             MemoryEstimate.check(cell.spec(), compute, Runtime.getRuntime().maxMemory());
         }
         PrintWriter stdout = command.commandLine().getOut();
+        if (out != null && !dryRun) {
+            // before the journal is opened or anything planned: a bad --out writes nothing
+            OutputPaths.directory(out, "--out");
+        }
+        if (dryRun && !NodeOptions.hasJournal(node.dataDir(config))) {
+            // nothing journaled yet: every cell would start, and a dry run makes no data directory
+            stdout.printf("sweep %s: %d cells (%s); no journal in %s yet, so all %d would start%n", sweep.name(),
+                    sweep.cells().size(), String.join(" x ", sweep.axes()), node.dataDir(config), sweep.cells().size());
+            for (SweepSpec.Cell cell : sweep.cells()) {
+                stdout.printf("  %-40s %s%n", cell.runId(), "start");
+            }
+            stdout.flush();
+            return 0;
+        }
         try (RunSystem n = node.open(config, sweep.cells().size(), sweep.maxConcurrent())) {
             Path dir = out != null ? out : n.dataDir().resolve(app.sweepDir()).resolve(sweep.name());
             Set<String> existing = new HashSet<>(n.runIds());
-            for (SweepSpec.Cell cell : sweep.cells()) {
+            List<SweepSpec.Cell> cells = adoptRenamed(sweep, n, existing, stdout);
+            for (SweepSpec.Cell cell : cells) {
                 if (existing.contains(cell.runId())) {
                     requireSameSpec(cell, n.summary(cell.runId()), n.dataDir());
                 }
@@ -83,7 +98,8 @@ public final class SweepCommand implements Callable<Integer> {
             int ended = 0;
             int resumed = 0;
             List<String> damaged = new ArrayList<>();
-            for (SweepSpec.Cell cell : longestFirst(sweep.cells())) {
+            int caughtUp = 0;
+            for (SweepSpec.Cell cell : longestFirst(cells)) {
                 String id = cell.runId();
                 if (!existing.contains(id)) {
                     toRun.put(id, cell.spec());
@@ -95,6 +111,11 @@ public final class SweepCommand implements Callable<Integer> {
                     stdout.println("skipping " + id + ": " + damage);
                 } else if (n.summary(id).status().terminal()) {
                     ended++;
+                    if (!dryRun && n.followersBehind(id)) {
+                        // killed right after its last epochs: its findings and analyses are not all journaled
+                        n.catchUp(id);
+                        caughtUp++;
+                    }
                 } else {
                     toRun.put(id, null);
                     resumed++;
@@ -103,9 +124,12 @@ public final class SweepCommand implements Callable<Integer> {
             stdout.printf("sweep %s: %d cells (%s); %d ended before, %d to resume, %d to start; %d at once; data in %s%n",
                     sweep.name(), sweep.cells().size(), String.join(" x ", sweep.axes()), ended, resumed,
                     toRun.size() - resumed, n.maxConcurrent(), n.dataDir());
+            if (caughtUp > 0) {
+                stdout.printf("the onset detectors and analyzers of %d ended run(s) read what they had missed%n", caughtUp);
+            }
             stdout.flush();
             if (dryRun) {
-                for (SweepSpec.Cell cell : sweep.cells()) {
+                for (SweepSpec.Cell cell : cells) {
                     String id = cell.runId();
                     String what = !toRun.containsKey(id) ? (damaged.contains(id) ? "damaged" : "ended")
                             : toRun.get(id) == null ? "resume" : "start";
@@ -124,7 +148,7 @@ public final class SweepCommand implements Callable<Integer> {
                 new RunWatcher(n, stdout, app.plainInterval()).forSweep(again).runAll(toRun, !noProgress);
             }
             List<SweepReport.Row> rows = new ArrayList<>();
-            for (SweepSpec.Cell cell : sweep.cells()) {
+            for (SweepSpec.Cell cell : cells) {
                 RunSummary s = n.summary(cell.runId());
                 int onset = n.detections(cell.runId()).stream().filter(d -> d instanceof GrokkingDetected)
                         .mapToInt(d -> ((GrokkingDetected) d).tOnset()).findFirst().orElse(-1);
@@ -141,6 +165,39 @@ public final class SweepCommand implements Callable<Integer> {
                     && damaged.isEmpty();
             return allCompleted ? 0 : Main.FAILURE;
         }
+    }
+
+    /**
+     * The sweep's cells, each under the id of a journaled run of this sweep with exactly its spec
+     * when its own id is new: editing the file can change a cell's id (a value added to an axis
+     * whose label clashes with an old one, a base field moved into an axis), and the run that
+     * cell already trained must not be trained again under the new name.
+     */
+    private static List<SweepSpec.Cell> adoptRenamed(SweepSpec sweep, RunSystem n, Set<String> existing,
+                                                     PrintWriter stdout) {
+        Set<String> ids = new HashSet<>();
+        sweep.cells().forEach(c -> ids.add(c.runId()));
+        Map<RunSpec, String> others = new LinkedHashMap<>();
+        for (String id : new TreeSet<>(existing)) {
+            if (id.startsWith(sweep.name() + "-") && !ids.contains(id)) {
+                RunSpec spec = n.summary(id).spec();
+                if (spec != null) {
+                    others.putIfAbsent(spec, id);
+                }
+            }
+        }
+        List<SweepSpec.Cell> cells = new ArrayList<>();
+        for (SweepSpec.Cell cell : sweep.cells()) {
+            String old = existing.contains(cell.runId()) ? null : others.remove(cell.spec());
+            if (old == null) {
+                cells.add(cell);
+            } else {
+                stdout.println("cell " + cell.runId() + " is run " + old + ", journaled with the same spec under the id"
+                        + " an earlier version of the sweep file gave it");
+                cells.add(new SweepSpec.Cell(old, cell.coordinates(), cell.spec()));
+            }
+        }
+        return cells;
     }
 
     /**

@@ -177,6 +177,107 @@ class SweepCommandTest {
         assertTrue(edited.err().contains("was trained with another optimizer.lr"), edited.err());
     }
 
+    /**
+     * A run that ended before its onset detector and analyzer had read it (a kill right after its
+     * last epochs) gets its findings when the sweep is run again. The followers are stopped as the
+     * run starts, so they have read none of it.
+     */
+    @Test
+    void runningASweepAgainCatchesUpTheFollowersOfAnEndedRun() throws Exception {
+        Path file = Files.writeString(dir.resolve("c.conf"), """
+                name = c
+                base { task = add, p = 23, width = 64, alpha = 0.6, eval-every = 1, checkpoint-every = 100 }
+                grid {
+                  seed = [1]
+                  optimizer { adamw { type = adamw, lr = 0.005, weight-decay = 1.0, epochs = 660 } }
+                }
+                """);
+        Path data = dir.resolve("data");
+        SweepSpec.Cell cell = SweepSpec.read(file).cells().get(0);
+        try (RunSystem node = RunSystem.open(data, ConfigFactory.load(), 1, "test", FaultHook.NONE)) {
+            node.<org.grokscope.actors.Trainer.Reply>ask(r -> new org.grokscope.actors.RunSupervisor.StartRun(cell.runId(),
+                    cell.spec(), r));
+            node.system().tell(new org.grokscope.actors.RunSupervisor.StopFollowers());
+            long deadline = System.currentTimeMillis() + 120_000;
+            while (!node.summary(cell.runId()).status().terminal() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+            assertEquals(RunStatus.COMPLETED, node.summary(cell.runId()).status());
+            assertTrue(node.followersBehind(cell.runId()), "the followers have read nothing");
+        }
+        Cli.Result again = Cli.run("sweep", file.toString(), "--data", data.toString(), "--no-progress");
+        assertEquals(0, again.code(), again.out() + again.err());
+        assertTrue(again.out().contains("1 ended before, 0 to resume, 0 to start"), again.out());
+        assertTrue(again.out().contains("of 1 ended run(s) read what they had missed"), again.out());
+        List<String> csv = Files.readAllLines(data.resolve("sweeps").resolve("c").resolve(SweepReport.CSV));
+        int onset = Arrays.asList(csv.get(0).split(",")).indexOf("t_onset");
+        assertTrue(onset > 0, csv.get(0));
+        assertFalse(csv.get(1).split(",", -1)[onset].isEmpty(), "the onset is in the report: " + csv.get(1));
+        assertTrue(Files.readString(data.resolve("alerts.jsonl")).contains("grokking-detected"));
+        try (RunSystem node = RunSystem.open(data, ConfigFactory.load(), 1, "test", FaultHook.NONE)) {
+            assertFalse(node.followersBehind(cell.runId()));
+            assertEquals(7, node.analyses(cell.runId()).size(), "one analysis per checkpoint (100 ... 600, and 660, the last epoch)");
+        }
+        Cli.Result third = Cli.run("sweep", file.toString(), "--data", data.toString(), "--no-progress");
+        assertFalse(third.out().contains("read what they had missed"), third.out());
+    }
+
+    /**
+     * Editing a sweep file can give a finished cell a new id: adding a value whose label clashes
+     * with its own (both n+m and n*m read "n_m"). The cell is the journaled run, not a new one.
+     * A dry run on a data directory that does not exist creates none, and a bad --out writes nothing.
+     */
+    @Test
+    void aCellWhoseIdChangedIsTheRunItAlreadyTrained() throws Exception {
+        String one = "name = e\nbase { p = 23, width = 32, epochs = 50, eval-every = 10 }\ngrid { task = [\"n+m\"] }\n";
+        Path file = Files.writeString(dir.resolve("e.conf"), one);
+        Path data = dir.resolve("data");
+        Cli.Result dry = Cli.run("sweep", file.toString(), "--data", data.toString(), "--dry-run");
+        assertEquals(0, dry.code(), dry.err());
+        assertTrue(dry.out().contains("e-taskn_m") && dry.out().contains("start"), dry.out());
+        assertFalse(Files.exists(data), "a dry run makes no data directory");
+        Path aFile = Files.writeString(dir.resolve("a-file"), "");
+        Cli.Result badOut = Cli.run("sweep", file.toString(), "--data", data.toString(), "--out",
+                aFile.resolve("r").toString());
+        assertEquals(Main.USER_ERROR, badOut.code());
+        assertTrue(badOut.err().startsWith("error: --out: "), badOut.err());
+        assertFalse(Files.exists(data), "nothing journaled for a bad --out");
+
+        assertEquals(0, Cli.run("sweep", file.toString(), "--data", data.toString(), "--no-progress").code());
+        Files.writeString(file, one.replace("[\"n+m\"]", "[\"n+m\", \"n*m\"]"));
+        List<SweepSpec.Cell> cells = SweepSpec.read(file).cells();
+        assertTrue(cells.stream().noneMatch(c -> c.runId().equals("e-taskn_m")), "the clash renames the old cell");
+        Cli.Result again = Cli.run("sweep", file.toString(), "--data", data.toString(), "--no-progress");
+        assertEquals(0, again.code(), again.out() + again.err());
+        assertTrue(again.out().contains("is run e-taskn_m, journaled with the same spec"), again.out());
+        assertTrue(again.out().contains("1 ended before, 0 to resume, 1 to start"), again.out());
+        try (RunSystem node = RunSystem.open(data, ConfigFactory.load(), 1, "test", FaultHook.NONE)) {
+            assertEquals(2, node.runIds().size(), node.runIds().toString());
+            assertTrue(node.runIds().contains("e-taskn_m"));
+            assertEquals(50, node.summary("e-taskn_m").epochEvents(), "trained once");
+        }
+        List<String> csv = Files.readAllLines(data.resolve("sweeps").resolve("e").resolve(SweepReport.CSV));
+        assertTrue(csv.stream().anyMatch(l -> l.startsWith("e-taskn_m,")), csv.toString());
+    }
+
+    /** A run left running by a process that ended without pausing it is listed as interrupted. */
+    @Test
+    void runsListsARunItsProcessLeftRunningAsInterrupted() throws Exception {
+        Path data = dir.resolve("data");
+        SweepSpec.Cell cell = SweepSpec.read(Files.writeString(dir.resolve("t.conf"), SWEEP)).cells().get(0);
+        try (RunSystem node = RunSystem.open(data, ConfigFactory.load(), 1, "test", FaultHook.NONE)) {
+            node.<org.grokscope.actors.Trainer.Reply>ask(r -> new org.grokscope.actors.RunSupervisor.StartRun("r",
+                    cell.spec(), r));
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (node.summary("r").epoch() < 20 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+        } // closed without pausing it, as a killed process leaves it
+        Cli.Result runs = Cli.run("runs", "--data", data.toString());
+        String line = runs.out().lines().filter(l -> l.startsWith("r ")).findFirst().orElseThrow();
+        assertTrue(line.contains("interrupted") && line.contains("grokscope resume r"), line);
+    }
+
     private Process child(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
