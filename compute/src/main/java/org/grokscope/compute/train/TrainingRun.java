@@ -19,7 +19,8 @@ import org.grokscope.protocol.RunSpec;
 /**
  * One training run as a library call: builds the task, split, initial weights and engine from a
  * spec and advances it an epoch at a time. The metrics of epoch e describe the weights the epoch
- * started from (the forward pass of its own step, and the test set on the same weights), so epoch
+ * started from (the forward pass of its own full-batch step, or in minibatch mode an evaluation of
+ * the whole train set before the first minibatch, and the test set on the same weights), so epoch
  * 1 shows the network at initialisation.
  */
 public final class TrainingRun implements AutoCloseable {
@@ -62,7 +63,10 @@ public final class TrainingRun implements AutoCloseable {
         if (spec.batchSize() == 0 || spec.batchSize() >= trainSize) {
             trainStats = engine.step(null);
         } else {
-            trainStats = minibatchEpoch(e, trainSize);
+            // measured on the weights the epoch starts from, like the test metrics: a mean over
+            // the minibatches as they were trained would mix the weights of the whole epoch
+            trainStats = engine.evaluate(split.train());
+            minibatchEpoch(e, trainSize);
         }
         double[] gradientNorms = engine.gradientNorms();
         epoch = e;
@@ -71,22 +75,16 @@ public final class TrainingRun implements AutoCloseable {
                 weightNorms[0], weightNorms[1], gradientNorms[0], gradientNorms[1]);
     }
 
-    private BatchStats minibatchEpoch(int e, int trainSize) {
+    private void minibatchEpoch(int e, int trainSize) {
         int[] order = new int[trainSize];
         for (int i = 0; i < trainSize; i++) {
             order[i] = i;
         }
         new SplitMix64(spec.initSeed() ^ (EPOCH_STREAM * e)).shuffle(order);
-        double loss = 0.0;
-        double correct = 0.0;
         for (int from = 0; from < trainSize; from += spec.batchSize()) {
             int size = Math.min(spec.batchSize(), trainSize - from);
-            int[] rows = java.util.Arrays.copyOfRange(order, from, from + size);
-            BatchStats s = engine.step(rows);
-            loss += s.loss() * size;
-            correct += s.accuracy() * size;
+            engine.step(java.util.Arrays.copyOfRange(order, from, from + size));
         }
-        return new BatchStats(loss / trainSize, correct / trainSize, trainSize);
     }
 
     public int epoch() {

@@ -87,6 +87,30 @@ class TrainingRunTest {
     }
 
     /**
+     * In minibatch mode too, the train metrics of epoch 1 are those of the initial weights on the
+     * whole train set (not a mean over minibatches taken as the weights moved), as the test
+     * metrics are; tolerances as in the full-batch test below.
+     */
+    @Test
+    void minibatchTrainMetricsDescribeTheWeightsTheEpochStartedFrom() {
+        RunSpec spec = spec(2, 64, 1);
+        try (TrainingRun run = TrainingRun.create(spec, SETTINGS)) {
+            Weights init = Weights.init(ModelShape.of(spec), spec.initSeed());
+            double[] train = ReferenceModel.lossAndAccuracy(init.shape(), ReferenceModel.toDouble(init.w1t()),
+                    ReferenceModel.toDouble(init.w2()), run.split().train(), null);
+            EpochMetrics m1 = run.runEpoch();
+            assertEquals(train[0], m1.trainLoss(), 1e-5 * train[0]);
+            assertEquals(train[1], m1.trainAccuracy(), 1.0 / run.split().train().size());
+            Weights after = run.engine().weights();
+            double[] next = ReferenceModel.lossAndAccuracy(after.shape(), ReferenceModel.toDouble(after.w1t()),
+                    ReferenceModel.toDouble(after.w2()), run.split().train(), null);
+            EpochMetrics m2 = run.runEpoch();
+            assertEquals(next[0], m2.trainLoss(), 1e-5 * next[0]);
+            assertEquals(next[1], m2.trainAccuracy(), 1.0 / run.split().train().size());
+        }
+    }
+
+    /**
      * Epoch e reports the weights it started from: epoch 1 shows the initialisation. Its train
      * loss is the float forward pass, compared with the double reference at 1e-5 relative
      * (float32 roundoff over length-128 dot products, see CpuBackendTwinTest).
