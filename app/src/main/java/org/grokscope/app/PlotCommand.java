@@ -212,9 +212,13 @@ public final class PlotCommand implements Callable<Integer> {
         int p = mag.length;
         mag[0][0] = 0.0;
         double max = 0.0;
-        for (double[] row : mag) {
-            for (double x : row) {
-                max = Math.max(max, x);
+        double energy = 0.0;
+        double diagonal = 0.0;
+        for (int u = 0; u < p; u++) {
+            for (int v = 0; v < p; v++) {
+                max = Math.max(max, mag[u][v]);
+                energy += mag[u][v] * mag[u][v];
+                diagonal += u == v ? mag[u][v] * mag[u][v] : 0.0;
             }
         }
         List<Number[]> cells = new ArrayList<>();
@@ -226,13 +230,26 @@ public final class PlotCommand implements Callable<Integer> {
             }
         }
         HeatMapChart chart = new HeatMapChartBuilder().width(WIDTH).height(HEIGHT)
-                .title("|DFT2 out_" + q + "(n, m)| at epoch " + c.epoch() + " (constant term left out)")
+                .title(String.format(java.util.Locale.ROOT, "|DFT2 out_%d(n, m)| at epoch %d: %.1f%% of the energy on νn = νm"
+                        + " (constant term left out)", q, c.epoch(), energy == 0 ? 0.0 : 100 * diagonal / energy))
                 .xAxisTitle("frequency along m").yAxisTitle("frequency along n").build();
         chart.getStyler().setPlotContentSize(1.0);
         chart.getStyler().setShowValue(false);
         chart.getStyler().setLegendVisible(false);
         chart.addSeries("|DFT2|", axis, axis, cells);
+        sparseTicks(chart, p, p);
         return chart;
+    }
+
+    /** Tick labels a heat map can show legibly along one axis; more overprint each other. */
+    private static final int MAX_TICK_LABELS = 25;
+
+    /** Labels every k-th row and column only, k the smallest step that keeps them legible. */
+    private static void sparseTicks(HeatMapChart chart, int columns, int rows) {
+        int kx = Math.max(1, (columns + MAX_TICK_LABELS - 1) / MAX_TICK_LABELS);
+        int ky = Math.max(1, (rows + MAX_TICK_LABELS - 1) / MAX_TICK_LABELS);
+        chart.getStyler().setxAxisTickLabelsFormattingFunction(x -> Math.round(x) % kx == 0 ? Long.toString(Math.round(x)) : "");
+        chart.getStyler().setyAxisTickLabelsFormattingFunction(y -> Math.round(y) % ky == 0 ? Long.toString(Math.round(y)) : "");
     }
 
     /** |ũ_k(ν)| / max for up to 128 neurons, sorted by dominant frequency so the structure shows. */
@@ -277,6 +294,7 @@ public final class PlotCommand implements Callable<Integer> {
             ys.add(v);
         }
         chart.addSeries("|DFT|", xs, ys, cells);
+        sparseTicks(chart, k2, shown);
         return chart;
     }
 
