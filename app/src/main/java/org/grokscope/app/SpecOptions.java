@@ -56,7 +56,8 @@ public final class SpecOptions {
             throw new SpecException("--set", Main.oneLine(e.getMessage()));
         }
         if (specFile != null) {
-            user = user.withFallback(readFile(specFile));
+            // resolved after the flags are laid over the file, so `width = ${p}` follows --p
+            user = resolve(user.withFallback(parseFile(specFile, "spec")), specFile, "spec");
         }
         RunSpec spec = RunSpecs.fromConfig(user);
         Tasks.parse(spec.task(), spec.p());
@@ -80,6 +81,11 @@ public final class SpecOptions {
      * {@code field} names the file in errors ("spec", "sweep").
      */
     static Config readFile(Path file, String field) {
+        return resolve(parseFile(file, field), file, field);
+    }
+
+    /** A HOCON file parsed but not resolved, so that overrides can be laid over it first. */
+    static Config parseFile(Path file, String field) {
         if (!Files.exists(file)) {
             throw new SpecException(field, "file not found: " + file);
         }
@@ -88,7 +94,15 @@ public final class SpecOptions {
         }
         try {
             return ConfigFactory.parseFile(file.toFile(),
-                    ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false)).resolve();
+                    ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
+        } catch (ConfigException e) {
+            throw new SpecException(field, "cannot parse " + file + ": " + Main.oneLine(e.getMessage()));
+        }
+    }
+
+    private static Config resolve(Config config, Path file, String field) {
+        try {
+            return config.resolve();
         } catch (ConfigException e) {
             throw new SpecException(field, "cannot parse " + file + ": " + Main.oneLine(e.getMessage()));
         }

@@ -93,5 +93,10 @@ class VerbBadInputTest {
         assertTrue(r.out().contains("N=11"), r.out());
         List<String> spec2 = new ArrayList<>(Files.readAllLines(dir.resolve("sub.spec.conf")));
         assertTrue(spec2.stream().anyMatch(l -> l.replace(" ", "").equals("width=11")), spec2.toString());
+        // a flag is laid over the file before its substitutions are resolved, so width follows --p
+        Cli.Result flagged = Cli.run("train", spec.toString(), "--p", "13", "--no-progress", "--out",
+                dir.resolve("sub13.csv").toString());
+        assertEquals(0, flagged.code(), flagged.err());
+        assertTrue(flagged.out().contains("N=13"), flagged.out());
     }
 }
