@@ -88,10 +88,10 @@ public record FourierMeasures(double iprU, double iprV, double iprW, int[] domin
     }
 
     /**
-     * Angles this close above −π count as π. At the Nyquist frequency the DFT is real, so atan2
-     * gives +π or −π by the sign of a rounding-sized imaginary part, and a sum such as −3π wraps
-     * to −π plus one ulp: without this the same point of the circle lands in the first bin or
-     * the last by chance.
+     * Angles this close above −π count as π: a residual is a sum of three phases, and when they
+     * lie near ±π their rounding can put it an ulp above −π, so the same point of the circle would
+     * land in the histogram's first bin or its last by chance. (At the Nyquist frequency the
+     * phases are exactly 0 or π: see RealDft.)
      */
     static final double BOUNDARY = 1e-12;
 
