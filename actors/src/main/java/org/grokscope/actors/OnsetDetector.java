@@ -1,6 +1,8 @@
 package org.grokscope.actors;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -113,15 +115,9 @@ public final class OnsetDetector extends EventSourcedBehavior<OnsetDetector.Comm
             detector = GrokDetector.start(started.spec().p());
         } else if (event instanceof EpochCompleted epoch && detector != null) {
             detector = detector.next(epoch.metrics(), settings);
-            if (!state.peakReported() && detector.lossPeak() > 0) {
-                PrecursorDetected found = new PrecursorDetected(runId, PrecursorDetected.TEST_LOSS_PEAK,
-                        detector.lossPeak());
-                return Effect().persist(found).thenRun(s -> alert(found)).thenRun(s -> maybeStop())
-                        .thenReply(observed.ack(), s -> Done.getInstance());
-            }
-            if (!state.grokReported() && detector.tOnset() > 0) {
-                GrokkingDetected found = new GrokkingDetected(runId, detector.tFit(), detector.tOnset(), detector.tGrok());
-                return Effect().persist(found).thenRun(s -> alert(found)).thenRun(s -> maybeStop())
+            List<DetectorEvent> found = findings(runId, state, detector);
+            if (!found.isEmpty()) {
+                return Effect().persist(found).thenRun(s -> found.forEach(this::alert)).thenRun(s -> maybeStop())
                         .thenReply(observed.ack(), s -> Done.getInstance());
             }
         }
@@ -131,6 +127,22 @@ public final class OnsetDetector extends EventSourcedBehavior<OnsetDetector.Comm
             return Effect().stop();
         }
         return Effect().none().thenRun(s -> maybeStop()).thenReply(observed.ack(), s -> Done.getInstance());
+    }
+
+    /**
+     * What to journal after an epoch: each finding the detector now knows and the state has not
+     * recorded. Both can first be known at the same epoch (the last one, say), so they are
+     * journaled together: no later epoch may come to report the second.
+     */
+    static List<DetectorEvent> findings(String runId, State state, GrokDetector detector) {
+        List<DetectorEvent> found = new ArrayList<>();
+        if (!state.peakReported() && detector.lossPeak() > 0) {
+            found.add(new PrecursorDetected(runId, PrecursorDetected.TEST_LOSS_PEAK, detector.lossPeak()));
+        }
+        if (!state.grokReported() && detector.tOnset() > 0) {
+            found.add(new GrokkingDetected(runId, detector.tFit(), detector.tOnset(), detector.tGrok()));
+        }
+        return found;
     }
 
     private void alert(DetectorEvent found) {

@@ -33,7 +33,8 @@ public final class RunSystem implements AutoCloseable {
     private final DataDirectory data;
     private final ActorSystem<RunSupervisor.Command> system;
     private final LeveldbReadJournal journal;
-    private final Duration askTimeout = Duration.ofSeconds(30);
+    private final Duration askTimeout;
+    private final Duration catchUpTimeout;
     private final int maxConcurrent;
 
     private final AlertSink alerts;
@@ -41,8 +42,11 @@ public final class RunSystem implements AutoCloseable {
     private final long readChunk;
 
     private RunSystem(DataDirectory data, ActorSystem<RunSupervisor.Command> system, int maxConcurrent,
-                      AlertSink alerts, Duration closeGrace, long readChunk) {
+                      AlertSink alerts, Duration closeGrace, long readChunk, Duration askTimeout,
+                      Duration catchUpTimeout) {
         this.data = data;
+        this.askTimeout = askTimeout;
+        this.catchUpTimeout = catchUpTimeout;
         this.closeGrace = closeGrace;
         this.readChunk = readChunk;
         this.alerts = alerts;
@@ -83,7 +87,9 @@ public final class RunSystem implements AutoCloseable {
                                     config.getStringList("grokscope.analyzers.live"), config)), "grokscope", config);
             return new RunSystem(data, system, concurrent, alerts,
                     config.getDuration("grokscope.supervisor.close-grace"),
-                    config.getLong("pekko.persistence.query.journal.leveldb.max-buffer-size"));
+                    config.getLong("pekko.persistence.query.journal.leveldb.max-buffer-size"),
+                    config.getDuration("grokscope.supervisor.ask-timeout"),
+                    config.getDuration("grokscope.supervisor.catch-up-timeout"));
         } catch (RuntimeException e) {
             data.close();
             throw e;
@@ -107,9 +113,13 @@ public final class RunSystem implements AutoCloseable {
     }
 
     public <T> T ask(Function<ActorRef<T>, RunSupervisor.Command> message) {
-        CompletionStage<T> reply = AskPattern.ask(system, message::apply, askTimeout, system.scheduler());
+        return ask(message, askTimeout);
+    }
+
+    private <T> T ask(Function<ActorRef<T>, RunSupervisor.Command> message, Duration timeout) {
+        CompletionStage<T> reply = AskPattern.ask(system, message::apply, timeout, system.scheduler());
         try {
-            return reply.toCompletableFuture().get(askTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            return reply.toCompletableFuture().get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -139,7 +149,8 @@ public final class RunSystem implements AutoCloseable {
         int before = analyses(runId).size() + detections(runId).size();
         long last = events(runId).size();
         system.tell(new RunSupervisor.CatchUp(runId, last));
-        ask(RunSupervisor.WhenDetectorsDone::new);
+        // the followers read the whole run, event by event: long runs take minutes
+        ask(RunSupervisor.WhenDetectorsDone::new, catchUpTimeout);
         return analyses(runId).size() + detections(runId).size() - before;
     }
 

@@ -129,7 +129,8 @@ class AlertsTest {
             assertEquals(2 * before, all.size(), "every checkpoint analysed again under the new parameters");
             assertTrue(all.get(all.size() - 1).parameters().contains("phases.bins=72"), all.get(all.size() - 1).parameters());
             assertEquals(1, node.detections("g").stream()
-                    .filter(d -> d instanceof org.grokscope.protocol.events.PrecursorDetected).count(),
+                    .filter(d -> d instanceof org.grokscope.protocol.events.PrecursorDetected p
+                            && p.kind().equals(org.grokscope.protocol.events.PrecursorDetected.IPR_ACCELERATION)).count(),
                     node.detections("g").toString());
         }
         assertEquals(1, alerts(data).stream().filter(l -> l.contains("ipr-acceleration")).count(), alerts(data).toString());

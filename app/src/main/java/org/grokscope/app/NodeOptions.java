@@ -25,9 +25,7 @@ public final class NodeOptions {
 
     /** As {@link #open(Config, int)}, with the concurrency a sweep file asks for when no flag is given. */
     RunSystem open(Config config, int runs, Integer fileConcurrent) {
-        if (maxConcurrent != null && maxConcurrent < 1) {
-            throw new SpecException("--max-concurrent", "must be at least 1, got " + maxConcurrent);
-        }
+        validate(config);
         Path dir = dataDir(config);
         int configured = config.getInt("grokscope.supervisor.max-concurrent-runs");
         int slots = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
@@ -48,6 +46,20 @@ public final class NodeOptions {
                     + " (give the --data your runs were started with)");
         }
         return open(config, 1);
+    }
+
+    /** The checks open makes before it touches the disk, for verbs that may not open the node. */
+    void validate(Config config) {
+        if (maxConcurrent != null && maxConcurrent < 1) {
+            throw new SpecException("--max-concurrent", "must be at least 1, got " + maxConcurrent);
+        }
+        Path dir = dataDir(config);
+        for (Path up = dir.toAbsolutePath(); up != null; up = up.getParent()) {
+            if (java.nio.file.Files.exists(up) && !java.nio.file.Files.isDirectory(up)) {
+                throw new SpecException("--data", "data directory " + dir + " cannot be created: " + up
+                        + " is not a directory");
+            }
+        }
     }
 
     static boolean hasJournal(Path dir) {

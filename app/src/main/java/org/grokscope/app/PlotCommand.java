@@ -90,8 +90,9 @@ public final class PlotCommand implements Callable<Integer> {
             NodeOptions.requireRun(n, runId);
             summary = n.summary(runId);
             if (q < 0 || q >= summary.spec().p()) {
-                throw new org.grokscope.protocol.SpecException("--class",
-                        "must be an output class in [0, " + (summary.spec().p() - 1) + "], got " + q);
+                throw new org.grokscope.protocol.SpecException(functionClass != null ? "--class"
+                        : "grokscope.app.plot.function-class", "must be an output class in [0, "
+                        + (summary.spec().p() - 1) + "], got " + q);
             }
             if (compare != null) {
                 NodeOptions.requireRun(n, compare, "--compare");

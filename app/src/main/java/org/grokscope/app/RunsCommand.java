@@ -3,7 +3,6 @@ package org.grokscope.app;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -13,7 +12,6 @@ import java.util.concurrent.Callable;
 import org.grokscope.actors.RunSummary;
 import org.grokscope.actors.RunSystem;
 import org.grokscope.protocol.RunStatus;
-import org.grokscope.protocol.SpecException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
@@ -30,13 +28,8 @@ public final class RunsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Config config = ConfigFactory.load();
+        node.validate(config);
         Path dir = node.dataDir(config);
-        for (Path up = dir.toAbsolutePath(); up != null; up = up.getParent()) {
-            if (Files.exists(up) && !Files.isDirectory(up)) {
-                throw new SpecException("--data", "data directory " + dir + " cannot be created: " + up
-                        + " is not a directory");
-            }
-        }
         if (!NodeOptions.hasJournal(dir)) {
             PrintWriter out = command.commandLine().getOut();
             out.println("no runs: " + dir + " holds no grokscope journal");
@@ -55,7 +48,8 @@ public final class RunsCommand implements Callable<Integer> {
                     // this process holds the data directory's lock, so nothing is training it:
                     // the process that was ended without pausing it (kill -9, a crash)
                     interrupted.add(id);
-                    return s.withNote("its process ended mid-run; grokscope resume " + id + " continues it");
+                    return s.withNote("its process ended mid-run; grokscope resume " + id + " --data " + n.dataDir()
+                            + " continues it");
                 }
                 return s;
             }).toList();
@@ -86,11 +80,11 @@ public final class RunsCommand implements Callable<Integer> {
 
     /** The table; runs in {@code interrupted} are listed as such rather than as running. */
     static void printTable(PrintWriter out, List<RunSummary> runs, Set<String> interrupted) {
-        out.printf(Locale.ROOT, "%-28s %-10s %-10s %8s %9s %9s %7s %7s  %s%n", "id", "task", "status", "epoch",
+        out.printf(Locale.ROOT, "%-28s %-10s %-11s %8s %9s %9s %7s %7s  %s%n", "id", "task", "status", "epoch",
                 "train acc", "test acc", "t_fit", "t_grok", "note");
         for (RunSummary s : runs) {
             String task = s.spec() == null ? "?" : s.spec().task();
-            out.printf(Locale.ROOT, "%-28s %-10s %-10s %8s %9s %9s %7s %7s  %s%n", s.runId(),
+            out.printf(Locale.ROOT, "%-28s %-10s %-11s %8s %9s %9s %7s %7s  %s%n", s.runId(),
                     task.length() > 10 ? task.substring(0, 9) + "…" : task,
                     interrupted.contains(s.runId()) ? "interrupted" : s.status().specName(),
                     s.epoch() + (s.spec() == null ? "" : "/" + s.spec().epochs()),

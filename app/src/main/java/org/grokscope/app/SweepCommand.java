@@ -76,6 +76,7 @@ public final class SweepCommand implements Callable<Integer> {
             OutputPaths.directory(out, "--out");
         }
         if (dryRun && !NodeOptions.hasJournal(node.dataDir(config))) {
+            node.validate(config);
             // nothing journaled yet: every cell would start, and a dry run makes no data directory
             stdout.printf("sweep %s: %d cells (%s); no journal in %s yet, so all %d would start%n", sweep.name(),
                     sweep.cells().size(), String.join(" x ", sweep.axes()), node.dataDir(config), sweep.cells().size());
@@ -88,7 +89,8 @@ public final class SweepCommand implements Callable<Integer> {
         try (RunSystem n = node.open(config, sweep.cells().size(), sweep.maxConcurrent())) {
             Path dir = out != null ? out : n.dataDir().resolve(app.sweepDir()).resolve(sweep.name());
             Set<String> existing = new HashSet<>(n.runIds());
-            List<SweepSpec.Cell> cells = adoptRenamed(sweep, n, existing, stdout);
+            Path members = n.dataDir().resolve(app.sweepDir()).resolve(sweep.name()).resolve(MEMBERS);
+            List<SweepSpec.Cell> cells = adoptRenamed(sweep, n, existing, readMembers(members), stdout);
             for (SweepSpec.Cell cell : cells) {
                 if (existing.contains(cell.runId())) {
                     requireSameSpec(cell, n.summary(cell.runId()), n.dataDir());
@@ -143,6 +145,7 @@ public final class SweepCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new SpecException("--out", "cannot create the report directory " + dir + ": " + e.getMessage());
             }
+            writeMembers(members, cells);
             if (!toRun.isEmpty()) {
                 String again = "grokscope sweep " + file + " --data " + n.dataDir() + (out == null ? "" : " --out " + out);
                 new RunWatcher(n, stdout, app.plainInterval()).forSweep(again).runAll(toRun, !noProgress);
@@ -168,27 +171,29 @@ public final class SweepCommand implements Callable<Integer> {
     }
 
     /**
-     * The sweep's cells, each under the id of a journaled run of this sweep with exactly its spec
-     * when its own id is new: editing the file can change a cell's id (a value added to an axis
+     * The sweep's cells, each under the id of a journaled run of this sweep (listed in its members
+     * file) with exactly its spec when its own id is new: editing the file can change a cell's id (a value added to an axis
      * whose label clashes with an old one, a base field moved into an axis), and the run that
      * cell already trained must not be trained again under the new name.
      */
     private static List<SweepSpec.Cell> adoptRenamed(SweepSpec sweep, RunSystem n, Set<String> existing,
-                                                     PrintWriter stdout) {
+                                                     Set<String> members, PrintWriter stdout) {
         Set<String> ids = new HashSet<>();
         sweep.cells().forEach(c -> ids.add(c.runId()));
-        Map<RunSpec, String> others = new LinkedHashMap<>();
-        for (String id : new TreeSet<>(existing)) {
-            if (id.startsWith(sweep.name() + "-") && !ids.contains(id)) {
+        // only runs this sweep started (its members file), never another sweep's or a lone run
+        Map<RunSpec, java.util.Deque<String>> others = new LinkedHashMap<>();
+        for (String id : new TreeSet<>(members)) {
+            if (existing.contains(id) && !ids.contains(id)) {
                 RunSpec spec = n.summary(id).spec();
                 if (spec != null) {
-                    others.putIfAbsent(spec, id);
+                    others.computeIfAbsent(spec, k -> new java.util.ArrayDeque<>()).add(id);
                 }
             }
         }
         List<SweepSpec.Cell> cells = new ArrayList<>();
         for (SweepSpec.Cell cell : sweep.cells()) {
-            String old = existing.contains(cell.runId()) ? null : others.remove(cell.spec());
+            java.util.Deque<String> same = existing.contains(cell.runId()) ? null : others.get(cell.spec());
+            String old = same == null ? null : same.poll();
             if (old == null) {
                 cells.add(cell);
             } else {
@@ -198,6 +203,21 @@ public final class SweepCommand implements Callable<Integer> {
             }
         }
         return cells;
+    }
+
+    /** Under the data directory's sweeps/NAME: the ids of every run the sweep has started, one per line. */
+    static final String MEMBERS = "runs.txt";
+
+    private static Set<String> readMembers(Path file) throws IOException {
+        return Files.exists(file) ? new HashSet<>(Files.readAllLines(file)) : Set.of();
+    }
+
+    /** Adds the cells' ids to the members file before any of them is trained. */
+    private static void writeMembers(Path file, List<SweepSpec.Cell> cells) throws IOException {
+        Set<String> all = new TreeSet<>(readMembers(file));
+        cells.forEach(c -> all.add(c.runId()));
+        Files.createDirectories(file.getParent());
+        Files.write(file, all);
     }
 
     /**

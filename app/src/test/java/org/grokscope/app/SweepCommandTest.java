@@ -236,6 +236,9 @@ class SweepCommandTest {
         assertEquals(0, dry.code(), dry.err());
         assertTrue(dry.out().contains("e-taskn_m") && dry.out().contains("start"), dry.out());
         assertFalse(Files.exists(data), "a dry run makes no data directory");
+        Cli.Result dryZero = Cli.run("sweep", file.toString(), "--data", data.toString(), "--dry-run", "--max-concurrent", "0");
+        assertEquals(Main.USER_ERROR, dryZero.code(), "a dry run checks what a run would: " + dryZero.out());
+        assertTrue(dryZero.err().startsWith("error: --max-concurrent: "), dryZero.err());
         Path aFile = Files.writeString(dir.resolve("a-file"), "");
         Cli.Result badOut = Cli.run("sweep", file.toString(), "--data", data.toString(), "--out",
                 aFile.resolve("r").toString());
@@ -243,7 +246,17 @@ class SweepCommandTest {
         assertTrue(badOut.err().startsWith("error: --out: "), badOut.err());
         assertFalse(Files.exists(data), "nothing journaled for a bad --out");
 
-        assertEquals(0, Cli.run("sweep", file.toString(), "--data", data.toString(), "--no-progress").code());
+        // a lone run whose id starts like the sweep's, with the cell's very spec, is not the sweep's
+        Path lone = Files.writeString(dir.resolve("lone.conf"), "p = 23\nwidth = 32\nepochs = 50\neval-every = 10\n"
+                + "task = \"n+m\"\n");
+        assertEquals(0, Cli.run("run", lone.toString(), "--id", "e-lone", "--data", data.toString(), "--no-progress").code());
+        try (RunSystem node = RunSystem.open(data, ConfigFactory.load(), 1, "test", FaultHook.NONE)) {
+            assertEquals(SweepSpec.read(file).cells().get(0).spec(), node.summary("e-lone").spec(), "the same spec");
+        }
+        Cli.Result first = Cli.run("sweep", file.toString(), "--data", data.toString(), "--no-progress");
+        assertEquals(0, first.code(), first.err());
+        assertFalse(first.out().contains("is run e-lone"), first.out());
+        assertTrue(first.out().contains("0 ended before, 0 to resume, 1 to start"), first.out());
         Files.writeString(file, one.replace("[\"n+m\"]", "[\"n+m\", \"n*m\"]"));
         List<SweepSpec.Cell> cells = SweepSpec.read(file).cells();
         assertTrue(cells.stream().noneMatch(c -> c.runId().equals("e-taskn_m")), "the clash renames the old cell");
@@ -252,7 +265,7 @@ class SweepCommandTest {
         assertTrue(again.out().contains("is run e-taskn_m, journaled with the same spec"), again.out());
         assertTrue(again.out().contains("1 ended before, 0 to resume, 1 to start"), again.out());
         try (RunSystem node = RunSystem.open(data, ConfigFactory.load(), 1, "test", FaultHook.NONE)) {
-            assertEquals(2, node.runIds().size(), node.runIds().toString());
+            assertEquals(3, node.runIds().size(), node.runIds().toString());
             assertTrue(node.runIds().contains("e-taskn_m"));
             assertEquals(50, node.summary("e-taskn_m").epochEvents(), "trained once");
         }
@@ -275,7 +288,7 @@ class SweepCommandTest {
         } // closed without pausing it, as a killed process leaves it
         Cli.Result runs = Cli.run("runs", "--data", data.toString());
         String line = runs.out().lines().filter(l -> l.startsWith("r ")).findFirst().orElseThrow();
-        assertTrue(line.contains("interrupted") && line.contains("grokscope resume r"), line);
+        assertTrue(line.contains("interrupted") && line.contains("grokscope resume r --data " + data), line);
     }
 
     private Process child(String... args) throws Exception {
