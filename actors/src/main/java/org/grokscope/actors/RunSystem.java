@@ -176,10 +176,11 @@ public final class RunSystem implements AutoCloseable {
             }
         }
         List<org.grokscope.protocol.events.DetectorEvent> found = detections(runId);
-        boolean onset = found.stream().anyMatch(f -> f instanceof org.grokscope.protocol.events.GrokkingDetected);
-        boolean peak = found.stream().anyMatch(f -> f instanceof org.grokscope.protocol.events.PrecursorDetected p
-                && p.kind().equals(org.grokscope.protocol.events.PrecursorDetected.TEST_LOSS_PEAK));
-        if (d != null && (d.tOnset() > 0 && !onset || d.lossPeak() > 0 && !peak)) {
+        OnsetDetector.State recorded = new OnsetDetector.State(
+                found.stream().anyMatch(f -> f instanceof org.grokscope.protocol.events.GrokkingDetected),
+                found.stream().anyMatch(f -> f instanceof org.grokscope.protocol.events.PrecursorDetected p
+                        && p.kind().equals(org.grokscope.protocol.events.PrecursorDetected.TEST_LOSS_PEAK)));
+        if (d != null && !OnsetDetector.findings(runId, recorded, d).isEmpty()) {
             return true;
         }
         if (lastCheckpoint < 0 || config.getStringList("grokscope.analyzers.live").isEmpty()) {

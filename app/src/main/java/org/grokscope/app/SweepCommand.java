@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,13 +88,17 @@ public final class SweepCommand implements Callable<Integer> {
             return 0;
         }
         try (RunSystem n = node.open(config, sweep.cells().size(), sweep.maxConcurrent())) {
-            Path dir = out != null ? out : n.dataDir().resolve(app.sweepDir()).resolve(sweep.name());
+            Path home = n.dataDir().resolve(app.sweepDir()).resolve(sweep.name());
+            Path dir = out != null ? out : home;
             Set<String> existing = new HashSet<>(n.runIds());
-            Path members = n.dataDir().resolve(app.sweepDir()).resolve(sweep.name()).resolve(MEMBERS);
+            Path members = home.resolve(MEMBERS);
             List<SweepSpec.Cell> cells = adoptRenamed(sweep, n, existing, readMembers(members), stdout);
+            // each journaled cell's summary, read once: catching up its followers does not change it
+            Map<String, RunSummary> journaled = new HashMap<>();
             for (SweepSpec.Cell cell : cells) {
                 if (existing.contains(cell.runId())) {
-                    requireSameSpec(cell, n.summary(cell.runId()), n.dataDir());
+                    journaled.put(cell.runId(), n.summary(cell.runId()));
+                    requireSameSpec(cell, journaled.get(cell.runId()), n.dataDir());
                 }
             }
             Map<String, RunSpec> toRun = new LinkedHashMap<>();
@@ -111,7 +116,7 @@ public final class SweepCommand implements Callable<Integer> {
                 if (damage != null) {
                     damaged.add(id);
                     stdout.println("skipping " + id + ": " + damage);
-                } else if (n.summary(id).status().terminal()) {
+                } else if (journaled.get(id).status().terminal()) {
                     ended++;
                     if (!dryRun && n.followersBehind(id)) {
                         // killed right after its last epochs: its findings and analyses are not all journaled
@@ -140,11 +145,7 @@ public final class SweepCommand implements Callable<Integer> {
                 stdout.flush();
                 return 0;
             }
-            try {
-                Files.createDirectories(dir);
-            } catch (IOException e) {
-                throw new SpecException("--out", "cannot create the report directory " + dir + ": " + e.getMessage());
-            }
+            OutputPaths.directory(dir, "--out");
             writeMembers(members, cells);
             if (!toRun.isEmpty()) {
                 String again = "grokscope sweep " + file + " --data " + n.dataDir() + (out == null ? "" : " --out " + out);
@@ -152,7 +153,7 @@ public final class SweepCommand implements Callable<Integer> {
             }
             List<SweepReport.Row> rows = new ArrayList<>();
             for (SweepSpec.Cell cell : cells) {
-                RunSummary s = n.summary(cell.runId());
+                RunSummary s = toRun.containsKey(cell.runId()) ? n.summary(cell.runId()) : journaled.get(cell.runId());
                 int onset = n.detections(cell.runId()).stream().filter(d -> d instanceof GrokkingDetected)
                         .mapToInt(d -> ((GrokkingDetected) d).tOnset()).findFirst().orElse(-1);
                 rows.add(new SweepReport.Row(cell, damaged.contains(cell.runId()) ? s.withNote("DAMAGED") : s, onset));
