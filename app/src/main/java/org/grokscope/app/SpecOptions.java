@@ -100,7 +100,7 @@ public final class SpecOptions {
         }
     }
 
-    private static Config resolve(Config config, Path file, String field) {
+    static Config resolve(Config config, Path file, String field) {
         try {
             return config.resolve();
         } catch (ConfigException e) {

@@ -58,6 +58,7 @@ public record SweepSpec(String name, Integer maxConcurrent, List<String> axes, L
     /** Sets split-seed and init-seed together: a "seed" is one repetition of the experiment. */
     public static final String SEED = "seed";
 
+    private static final String BASE = "base";
     private static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9_-]{0,39}";
     private static final String VARIANT_PATTERN = "[A-Za-z0-9][A-Za-z0-9_]{0,19}";
     private static final int MAX_ID = 100;
@@ -83,10 +84,27 @@ public record SweepSpec(String name, Integer maxConcurrent, List<String> axes, L
 
     /** Reads and expands a sweep file; every problem is a one-line {@link SpecException}. */
     public static SweepSpec read(Path file) {
-        return fromConfig(SpecOptions.readFile(file, "sweep"));
+        Config raw = SpecOptions.parseFile(file, "sweep");
+        return expand(raw, SpecOptions.resolve(raw, file, "sweep"));
     }
 
+    /** Expands a parsed sweep file; substitutions may still be unresolved (each cell resolves its own). */
     public static SweepSpec fromConfig(Config file) {
+        Config resolved;
+        try {
+            resolved = file.resolve();
+        } catch (ConfigException e) {
+            throw new SpecException("sweep", "cannot resolve " + Main.oneLine(e.getMessage()));
+        }
+        return expand(file, resolved);
+    }
+
+    /**
+     * The grid's shape (axes, variants, ids) comes from the whole file resolved once; each cell's
+     * spec comes from the unresolved file with the cell's axis values and variant laid over
+     * {@code base} and then resolved, so {@code width = ${base.p}} follows {@code grid.p}.
+     */
+    private static SweepSpec expand(Config raw, Config file) {
         for (String key : file.root().keySet()) {
             if (!TOP_FIELDS.contains(key)) {
                 throw new SpecException(key, "unknown sweep field; known fields: " + String.join(", ", TOP_FIELDS));
@@ -100,7 +118,7 @@ public record SweepSpec(String name, Integer maxConcurrent, List<String> axes, L
         if (file.hasPath("max-concurrent")) {
             maxConcurrent = (int) ConfigValues.integer(file, "max-concurrent", "max-concurrent", 1, Integer.MAX_VALUE);
         }
-        Config base = file.hasPath("base") ? field(file, "base", Config::getConfig, "an object of spec fields")
+        Config base = file.hasPath(BASE) ? field(file, BASE, Config::getConfig, "an object of spec fields")
                 : ConfigFactory.empty();
         Config grid = file.hasPath("grid") ? field(file, "grid", Config::getConfig, "an object of axes")
                 : ConfigFactory.empty();
@@ -135,7 +153,8 @@ public record SweepSpec(String name, Integer maxConcurrent, List<String> axes, L
 
         List<Cell> cells = new ArrayList<>();
         Set<String> ids = new HashSet<>();
-        expand(name, base, variants, lists, axes, 0, new LinkedHashMap<>(), new LinkedHashMap<>(), cells, ids);
+        expand(new Grid(name, raw, base, grid, variants, lists, axes), 0, new LinkedHashMap<>(),
+                new LinkedHashMap<>(), cells, ids);
         return new SweepSpec(name, maxConcurrent, List.copyOf(axes), List.copyOf(cells));
     }
 
@@ -259,38 +278,41 @@ public record SweepSpec(String name, Integer maxConcurrent, List<String> axes, L
         return labels;
     }
 
-    private static void expand(String name, Config base, Map<String, Config> variants,
-                               Map<String, List<ConfigValue>> lists, List<String> axes, int depth,
-                               Map<String, String> coordinates, Map<String, ConfigValue> values, List<Cell> cells,
-                               Set<String> ids) {
-        if (depth == axes.size()) {
-            cells.add(cell(name, base, variants, coordinates, values, ids));
+    /** What every cell of one sweep file shares while the product is expanded. */
+    private record Grid(String name, Config raw, Config base, Config grid, Map<String, Config> variants,
+                        Map<String, List<ConfigValue>> lists, List<String> axes) {
+    }
+
+    private static void expand(Grid g, int depth, Map<String, String> coordinates, Map<String, ConfigValue> values,
+                               List<Cell> cells, Set<String> ids) {
+        if (depth == g.axes().size()) {
+            cells.add(cell(g, coordinates, values, ids));
             return;
         }
-        String axis = axes.get(depth);
+        String axis = g.axes().get(depth);
         if (axis.equals(VARIANTS)) {
-            for (String variant : variants.keySet()) {
+            for (String variant : g.variants().keySet()) {
                 coordinates.put(axis, variant);
-                expand(name, base, variants, lists, axes, depth + 1, coordinates, values, cells, ids);
+                expand(g, depth + 1, coordinates, values, cells, ids);
                 coordinates.remove(axis);
             }
             return;
         }
-        List<ConfigValue> axisValues = lists.get(axis);
+        List<ConfigValue> axisValues = g.lists().get(axis);
         List<String> axisLabels = labels(axisValues);
         for (int i = 0; i < axisValues.size(); i++) {
             ConfigValue v = axisValues.get(i);
             coordinates.put(axis, axisLabels.get(i));
             values.put(axis, v);
-            expand(name, base, variants, lists, axes, depth + 1, coordinates, values, cells, ids);
+            expand(g, depth + 1, coordinates, values, cells, ids);
             coordinates.remove(axis);
             values.remove(axis);
         }
     }
 
-    private static Cell cell(String name, Config base, Map<String, Config> variants, Map<String, String> coordinates,
-                             Map<String, ConfigValue> values, Set<String> ids) {
-        StringBuilder id = new StringBuilder(name);
+    private static Cell cell(Grid g, Map<String, String> coordinates, Map<String, ConfigValue> values,
+                             Set<String> ids) {
+        StringBuilder id = new StringBuilder(g.name());
         for (Map.Entry<String, String> c : coordinates.entrySet()) {
             id.append('-');
             if (!c.getKey().equals(VARIANTS)) {
@@ -306,22 +328,46 @@ public record SweepSpec(String name, Integer maxConcurrent, List<String> axes, L
         if (!ids.add(runId)) {
             throw new SpecException("grid", "two cells get the run id '" + runId + "'; make the axis values distinct");
         }
-        Config axesConfig = ConfigFactory.empty();
-        for (Map.Entry<String, ConfigValue> v : values.entrySet()) {
-            for (String path : specPaths(v.getKey())) {
-                axesConfig = axesConfig.withValue(path, v.getValue());
-            }
-        }
-        Config variant = coordinates.containsKey(VARIANTS) ? variants.get(coordinates.get(VARIANTS))
-                : ConfigFactory.empty();
+        String variantName = coordinates.get(VARIANTS);
+        Config variant = variantName != null ? g.variants().get(variantName) : ConfigFactory.empty();
+        Config base = g.base();
         try {
-            RunSpec spec = RunSpecs.fromConfig(axesConfig.withFallback(variant).withFallback(base));
+            RunSpec spec = RunSpecs.fromConfig(cellConfig(g, variantName, values, runId));
             Tasks.parse(spec.task(), spec.p());
             return new Cell(runId, Collections.unmodifiableMap(new LinkedHashMap<>(coordinates)), spec);
         } catch (SpecException e) {
             String problem = e.getMessage().substring(e.field().length() + 2) + " (cell " + runId + ")";
-            throw new SpecException(origin(e.field(), values.keySet(), coordinates.get(VARIANTS), variant, base),
-                    problem);
+            throw new SpecException(origin(e.field(), values.keySet(), variantName, variant, base), problem);
+        }
+    }
+
+    /**
+     * A cell's spec fields: the axis values and the variant's fields laid over {@code base} in the
+     * unresolved file, then resolved there. The variant's fields go in as references to where the
+     * file wrote them, so a substitution inside a variant also sees the cell's axis values.
+     */
+    private static Config cellConfig(Grid g, String variantName, Map<String, ConfigValue> values, String runId) {
+        Config overlay = ConfigFactory.empty();
+        for (Map.Entry<String, ConfigValue> v : values.entrySet()) {
+            for (String path : specPaths(v.getKey())) {
+                overlay = overlay.withValue(BASE + "." + path, v.getValue());
+            }
+        }
+        if (variantName != null) {
+            String at = "grid." + VARIANTS + "." + ConfigUtil.joinPath(variantName);
+            StringBuilder refs = new StringBuilder();
+            for (Map.Entry<String, ConfigValue> e : g.grid().getConfig(VARIANTS)
+                    .getConfig(ConfigUtil.joinPath(variantName)).entrySet()) {
+                refs.append(BASE).append('.').append(specPath(e.getKey()))
+                        .append(" = ${").append(at).append('.').append(e.getKey()).append("}\n");
+            }
+            overlay = overlay.withFallback(ConfigFactory.parseString(refs.toString()));
+        }
+        try {
+            Config cell = overlay.withFallback(g.raw()).resolve();
+            return cell.hasPath(BASE) ? cell.getConfig(BASE) : ConfigFactory.empty();
+        } catch (ConfigException e) {
+            throw new SpecException("sweep", "cannot resolve cell " + runId + ": " + Main.oneLine(e.getMessage()));
         }
     }
 

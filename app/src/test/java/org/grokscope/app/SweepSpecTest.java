@@ -102,6 +102,35 @@ class SweepSpecTest {
     }
 
     @Test
+    void substitutionsResolvePerCellSoTheyFollowTheGridAxes() {
+        SweepSpec s = parse("""
+                name = sub
+                base { p = 11, width = ${base.p}, epochs = 20 }
+                grid {
+                  p = [11, 13]
+                  optimizer {
+                    gd { type = gd, eval-every = ${base.epochs} }
+                    wide { type = adamw, width = ${base.p}0 }
+                  }
+                }
+                """);
+        assertEquals(List.of("sub-gd-p11", "sub-gd-p13", "sub-wide-p11", "sub-wide-p13"), s.runIds());
+        List<RunSpec> specs = s.cells().stream().map(SweepSpec.Cell::spec).toList();
+        assertEquals(List.of(11, 13, 110, 130), specs.stream().map(RunSpec::width).toList(),
+                "width follows the cell's p, in the base and inside a variant");
+        assertEquals(List.of(11, 13, 11, 13), specs.stream().map(RunSpec::p).toList());
+        assertEquals(20, specs.get(0).evalEvery(), "a variant may refer to the base");
+        assertEquals(OptimizerKind.ADAMW, specs.get(3).optimizer().kind());
+    }
+
+    @Test
+    void aSubstitutionThatCannotResolveIsOneLineNamingTheSweep() {
+        SpecException e = rejected("name = a\nbase { width = ${base.nothing} }");
+        assertEquals("sweep", e.field());
+        assertTrue(e.getMessage().contains("nothing") && !e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    @Test
     void numberLabelsAreCanonicalSoIdsSurviveReformatting() {
         assertEquals(parse(FIG4A).runIds(), parse(FIG4A.replace("0.30", "0.3").replace("[1, 2]", "[1.0, 2]")).runIds());
     }
