@@ -28,10 +28,18 @@ public final class Losses {
     /**
      * Whether {@link #argmax} of the row is {@code label}: no earlier logit reaches it and no later
      * one exceeds it. Stops at the first logit that does, so a row far from its label costs a few
-     * compares, and a fitted row a scan whose branches are always predicted.
+     * compares, and a fitted row a scan whose branches are always predicted. NaN logits follow
+     * argmax: a NaN first logit is the argmax, a later one never is, so a diverged row is not
+     * counted correct for any other label.
      */
     public static boolean isArgmax(float[] out, int o, int classes, int label) {
+        if (Float.isNaN(out[o])) {
+            return label == 0;
+        }
         float v = out[o + label];
+        if (Float.isNaN(v)) {
+            return false;
+        }
         for (int j = 0; j < label; j++) {
             if (out[o + j] >= v) {
                 return false;

@@ -94,14 +94,16 @@ class LossesTest {
     }
 
     @Test
-    void isArgmaxAgreesWithArgmaxForEveryLabelIncludingTies() {
+    void isArgmaxAgreesWithArgmaxForEveryLabelIncludingTiesAndNaN() {
         Random random = new Random(7);
         int classes = 11;
         float[] row = new float[classes];
         for (int trial = 0; trial < 2000; trial++) {
             for (int j = 0; j < classes; j++) {
-                // few distinct values, so ties (where the first maximum wins) are common
-                row[j] = random.nextInt(4);
+                // few distinct values, so ties (where the first maximum wins) are common; NaN as
+                // in a diverged epoch, which must not count as correct where argmax says not
+                int k = random.nextInt(6);
+                row[j] = k == 5 ? Float.NaN : k == 4 && trial % 2 == 0 ? Float.POSITIVE_INFINITY : k;
             }
             int argmax = Losses.argmax(row, 0, classes);
             for (int label = 0; label < classes; label++) {

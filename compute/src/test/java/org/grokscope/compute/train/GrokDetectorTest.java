@@ -111,6 +111,36 @@ class GrokDetectorTest {
         assertTrue(d.tOnset() <= d.tGrok());
     }
 
+    /** Test accuracy holds above the grok threshold before train accuracy reaches t_fit's. */
+    @Test
+    void aGrokBeforeTFitHasItsOnsetBeforeIt() {
+        GrokDetector d = GrokDetector.start(97);
+        for (int e = 1; e <= 20; e++) {
+            // a dip at 6, after t_grok is confirmed at 5, does not move the onset
+            double test = e < 3 ? 0.01 : e == 3 ? 0.5 : e == 6 ? 0.02 : 0.96;
+            d = d.next(m(e, e >= 8 ? 1.0 : 0.98, test, 0.1), S);
+            if (e == 7) {
+                assertEquals(-1, d.tOnset(), "reported with t_fit, not before it");
+            }
+        }
+        assertEquals(8, d.tFit());
+        assertEquals(4, d.tGrok());
+        assertEquals(3, d.tOnset(), "the rise from chance that ran into t_grok, not the first evaluation after t_fit");
+    }
+
+    /** The grok streak starts one epoch before t_fit and is confirmed after it. */
+    @Test
+    void aGrokStreakStraddlingTFitHasItsOnsetBeforeIt() {
+        GrokDetector d = GrokDetector.start(97);
+        for (int e = 1; e <= 20; e++) {
+            double test = e < 7 ? 0.01 : e == 7 ? 0.05 : e == 8 ? 0.4 : e == 9 ? 0.8 : 0.97;
+            d = d.next(m(e, e >= 11 ? 1.0 : 0.9, test, 0.1), S);
+        }
+        assertEquals(11, d.tFit());
+        assertEquals(10, d.tGrok());
+        assertEquals(8, d.tOnset(), "0.4 at 8 is the first value above chance + 0.1 in the unbroken rise");
+    }
+
     /** The AdamW example's shape: the test loss is still falling at t_fit, and falls through grokking. */
     @Test
     void aLossStillFallingAtTFitIsNoPeak() {
