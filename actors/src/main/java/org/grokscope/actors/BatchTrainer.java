@@ -306,14 +306,12 @@ public final class BatchTrainer extends AbstractBehavior<BatchTrainer.Command> {
                     anyDiverged = true;
                 }
             }
-            if (anyDiverged) {
-                break;
-            }
             int e = run.epoch();
             if (Checkpoints.due(schedule, e)) {
+                // the members that did not diverge take the checkpoint due now, as each would alone
                 for (int r = 0; r < ids.size(); r++) {
                     String id = ids.get(r);
-                    if (e > checkpointed.get(id)) {
+                    if (!diverged.containsKey(id) && e > checkpointed.get(id)) {
                         checkpoints.put(id, Checkpoints.of(run.member(r), e));
                         checkpointed.put(id, e);
                     }
@@ -321,6 +319,9 @@ public final class BatchTrainer extends AbstractBehavior<BatchTrainer.Command> {
                 if (!checkpoints.isEmpty()) {
                     break;
                 }
+            }
+            if (anyDiverged) {
+                break;
             }
             if (anyFresh && System.nanoTime() > deadline) {
                 break;

@@ -103,6 +103,13 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
     }
 
     /**
+     * The run's batch has stopped. A trainer restarted after a fault is built with the batch it
+     * started in, which may have broken up since: its requests would go nowhere, so it trains alone.
+     */
+    private record GroupEnded() implements Command {
+    }
+
+    /**
      * Told to the supervisor when the trainer is done on purpose (paused, completed, failed,
      * stopped, or no such run); the supervisor then stops it. Trainers never stop themselves, so a
      * reply and the final state can always be read.
@@ -253,6 +260,9 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
         this.train = train;
         this.trainingExecutor = context.getSystem().dispatchers()
                 .lookup(DispatcherSelector.fromConfig("grokscope.training-dispatcher"));
+        if (group != null) {
+            context.watchWith(group, new GroupEnded());
+        }
     }
 
     @Override
@@ -277,6 +287,7 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
                 .onCommand(BatchChunkDone.class, (state, cmd) -> onChunkDone(state, new ChunkDone(cmd.chunk())))
                 .onCommand(BatchChunkFailed.class, (state, cmd) -> onChunkFailed(state, new ChunkFailed(cmd.error())))
                 .onCommand(TrainAlone.class, this::onTrainAlone)
+                .onCommand(GroupEnded.class, this::onGroupEnded)
                 .build();
     }
 
@@ -360,6 +371,10 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
         }
         startChunk(state);
         return Effect().none();
+    }
+
+    private Effect<RunEvent, State> onGroupEnded(State state, GroupEnded cmd) {
+        return group == null ? Effect().none() : onTrainAlone(state, new TrainAlone());
     }
 
     private Effect<RunEvent, State> onContinue(State state, Continue cmd) {

@@ -74,6 +74,63 @@ class BatchTrainingTest {
         assertTrue(seen.indexOf("alone@1") > seen.lastIndexOf("b0@60"), "the incompatible run waits for the slot");
     }
 
+    private static RunSpec everyEpoch(RunSpec s, int epochs) {
+        return new RunSpec(s.task(), s.p(), s.alpha(), s.splitSeed(), s.initSeed(), s.width(), s.activation(),
+                s.parametrization(), s.loss(), s.optimizer(), epochs, s.batchSize(), s.evalEvery(), 1, s.backend());
+    }
+
+    /** A member that diverges leaves the batch; the others still take the checkpoint due at that epoch. */
+    @Test
+    void aDivergingMemberCostsTheOthersNoCheckpoint() throws Exception {
+        List<String> ids = List.of("steady1", "steady2", "blowup");
+        List<RunSpec> specs = List.of(everyEpoch(variant(1, 0.6, 0.01), 30), everyEpoch(variant(2, 0.5, 0.01), 30),
+                everyEpoch(variant(5, 0.6, 1e9), 30));
+        var config = ConfigFactory.parseString("grokscope.trainer.batch.backends = [cpu]")
+                .withFallback(ConfigFactory.load());
+        try (RunSystem node = RunSystem.open(dir, config, 1, "test", FaultHook.NONE)) {
+            Runs.startAndAwait(node, ids, specs, Duration.ofSeconds(120), true);
+            assertEquals(RunFailed.DIVERGED, node.summary("blowup").reason());
+            for (int i = 0; i < 2; i++) {
+                RunSummary s = node.summary(ids.get(i));
+                assertEquals(RunStatus.COMPLETED, s.status());
+                // the two go on as a batch of two from the epoch where the third diverged
+                assertEquals(java.util.stream.IntStream.rangeClosed(1, 30).boxed().toList(),
+                        checkpointEpochs(node, ids.get(i)), "a checkpoint at every epoch of " + ids.get(i));
+                assertTrue(Runs.checkpointWeights(s).sameBits(Runs.reference(specs.get(i), 1)));
+            }
+        }
+    }
+
+    /** A fault in a run after its batch broke up restarts it alone, not towards the stopped batch. */
+    @Test
+    void aFaultAfterTheBatchBrokeUpRestartsTheRunAlone() throws Exception {
+        List<String> ids = List.of("steady", "blowup");
+        List<RunSpec> specs = List.of(everyEpoch(variant(1, 0.6, 0.01), 30), everyEpoch(variant(5, 0.6, 1e9), 30));
+        AtomicInteger thrown = new AtomicInteger();
+        FaultHook faults = (runId, epoch) -> {
+            if (runId.equals("steady") && epoch == 20 && thrown.getAndIncrement() == 0) {
+                throw new IllegalStateException("injected fault at epoch 20, after the batch broke up");
+            }
+        };
+        var config = ConfigFactory.parseString("grokscope.trainer.batch.backends = [cpu]")
+                .withFallback(ConfigFactory.load());
+        try (RunSystem node = RunSystem.open(dir, config, 1, "test", faults)) {
+            Runs.startAndAwait(node, ids, specs, Duration.ofSeconds(60), true);
+            RunSummary blowup = node.summary("blowup");
+            assertEquals(RunFailed.DIVERGED, blowup.reason());
+            assertTrue(blowup.epoch() < 20, "it diverged while the two were one batch, at " + blowup.epoch());
+            RunSummary steady = node.summary("steady");
+            assertEquals(RunStatus.COMPLETED, steady.status(), "trained on after the restart");
+            assertEquals(2, thrown.get(), "the fault, then the retry after the restart");
+            assertTrue(Runs.checkpointWeights(steady).sameBits(Runs.reference(specs.get(0), 1)));
+        }
+    }
+
+    private static List<Integer> checkpointEpochs(RunSystem node, String runId) {
+        return node.events(runId).stream().filter(e -> e instanceof org.grokscope.protocol.events.CheckpointSaved)
+                .map(e -> ((org.grokscope.protocol.events.CheckpointSaved) e).epoch()).toList();
+    }
+
     /** With the default config, runs asking for opencl are batched on the OpenCL device. */
     @Test
     void openClRunsTrainAsOneBatchOnTheDevice() throws Exception {
