@@ -24,7 +24,9 @@ public final class CpuBackend implements Backend {
 
     @Override
     public String device() {
-        return "CPU, " + settings.threads() + " threads, " + settings.lanes() + " lanes; " + Blas.describe();
+        // everything that changes the bits: threads do not, but are recorded as they change speed
+        return "CPU, " + settings.threads() + " threads, " + settings.lanes() + " lanes, tile rows " + settings.tileRows()
+                + "; " + Blas.describe();
     }
 
     @Override

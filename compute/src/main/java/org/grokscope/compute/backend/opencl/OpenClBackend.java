@@ -35,7 +35,9 @@ public final class OpenClBackend implements Backend {
     public String device() {
         boolean tiled = settings.gemm() == OpenClSettings.Gemm.TILED
                 || settings.gemm() == OpenClSettings.Gemm.AUTO && device.getType() == Device.TYPE.GPU;
-        return OpenClDevices.describe(device) + ", " + (tiled ? "tiled" : "simple") + " GEMMs (Aparapi)";
+        // recorded in each run's journal: the work-group sizes are part of how its bits were computed
+        return OpenClDevices.describe(device) + ", " + (tiled ? "tiled GEMMs, tile " + settings.tile() : "simple GEMMs")
+                + ", local size " + settings.localSize() + " (Aparapi)";
     }
 
     public OpenCLDevice openClDevice() {
