@@ -31,7 +31,10 @@ public final class AlertSink implements AutoCloseable {
     private final int retries;
     private final Duration backoff;
     private final Duration timeout;
+    private final Duration closeTimeout;
     private final HttpClient http;
+    /** Webhook deliveries not yet done (delivered or given up): close waits for them. */
+    private final java.util.Set<CompletableFuture<Void>> pending = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService retryTimer;
     private final java.util.List<java.util.function.Consumer<String>> listeners =
             new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -44,6 +47,7 @@ public final class AlertSink implements AutoCloseable {
         this.retries = c.getInt("retries");
         this.backoff = c.getDuration("backoff");
         this.timeout = c.getDuration("timeout");
+        this.closeTimeout = c.getDuration("close-timeout");
         this.http = webhook == null ? null : HttpClient.newBuilder().connectTimeout(timeout).build();
         this.retryTimer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "grokscope-alerts");
@@ -74,11 +78,14 @@ public final class AlertSink implements AutoCloseable {
         }
         listeners.forEach(l -> l.accept(json));
         if (webhook != null) {
-            post(json, 0);
+            CompletableFuture<Void> delivery = new CompletableFuture<>();
+            pending.add(delivery);
+            delivery.whenComplete((v, e) -> pending.remove(delivery));
+            post(json, 0, delivery);
         }
     }
 
-    private void post(String json, int attempt) {
+    private void post(String json, int attempt, CompletableFuture<Void> delivery) {
         HttpRequest request = HttpRequest.newBuilder(webhook).timeout(timeout)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build();
@@ -86,21 +93,45 @@ public final class AlertSink implements AutoCloseable {
         sent.whenComplete((response, error) -> {
             boolean ok = error == null && response.statusCode() / 100 == 2;
             if (ok) {
+                delivery.complete(null);
                 return;
             }
             String why = error != null ? error.toString() : "HTTP " + response.statusCode();
             if (attempt < retries) {
                 long delay = backoff.toMillis() << attempt;
                 LOG.warn("webhook {} failed ({}); retry {} in {} ms", webhook, why, attempt + 1, delay);
-                retryTimer.schedule(() -> post(json, attempt + 1), delay, TimeUnit.MILLISECONDS);
+                try {
+                    retryTimer.schedule(() -> post(json, attempt + 1, delivery), delay, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException closed) {
+                    delivery.complete(null);
+                }
             } else {
                 LOG.warn("webhook {} failed ({}); giving up, the alert is in {}", webhook, why, file);
+                delivery.complete(null);
             }
         });
     }
 
+    /**
+     * Waits up to {@code grokscope.alerts.close-timeout} for webhook deliveries still being tried,
+     * so an alert raised just before the process ends (a run grokking in its last epochs) still gets
+     * its retries; what is left is logged and stays in the alerts file.
+     */
     @Override
     public void close() {
+        CompletableFuture<?>[] left = pending.toArray(new CompletableFuture<?>[0]);
+        if (left.length > 0) {
+            try {
+                CompletableFuture.allOf(left).get(closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                LOG.warn("{} alert(s) not delivered to webhook {} in {}; they are in {}", pending.size(), webhook,
+                        closeTimeout, file);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException e) {
+                // deliveries only ever complete normally
+            }
+        }
         retryTimer.shutdownNow();
     }
 }

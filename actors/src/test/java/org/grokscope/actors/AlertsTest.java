@@ -136,6 +136,34 @@ class AlertsTest {
         assertEquals(1, alerts(data).stream().filter(l -> l.contains("ipr-acceleration")).count(), alerts(data).toString());
     }
 
+    /** An alert raised just before exit still gets its retries: close waits for them. */
+    @Test
+    void closeWaitsForWebhookRetriesUnderWay() throws Exception {
+        List<String> delivered = new CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/hook", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            // the endpoint is down for the first two attempts
+            boolean up = attempts.incrementAndGet() > 2;
+            if (up) {
+                delivered.add(body);
+            }
+            exchange.sendResponseHeaders(up ? 204 : 503, -1);
+            exchange.close();
+        });
+        server.start();
+        try {
+            AlertSink sink = new AlertSink(dir, webhook("http://127.0.0.1:" + server.getAddress().getPort() + "/hook"));
+            sink.publish("{\"kind\":\"last-words\"}");
+            sink.close();
+        } finally {
+            server.stop(0);
+        }
+        assertEquals(3, attempts.get(), "two failures and the retry that got through, all before close returned");
+        assertEquals(List.of("{\"kind\":\"last-words\"}"), delivered);
+    }
+
     @Test
     void deadWebhookHarmsNothing() throws Exception {
         HttpServer closed = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
