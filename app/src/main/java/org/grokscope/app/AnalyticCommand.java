@@ -134,6 +134,9 @@ public final class AnalyticCommand implements Callable<Integer> {
         if (plot != null) {
             // before the table is computed, so a bad path costs nothing
             OutputPaths.parentOf(plot, "--plot");
+            if (java.nio.file.Files.isDirectory(plot)) {
+                throw new SpecException("--plot", plot + " is a directory; name a .png or .svg file");
+            }
         }
         if (save != null && !save.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
             throw new SpecException("--save", "use letters, digits, '.', '_' and '-' (at most 100), got '" + save + "'");
@@ -215,9 +218,10 @@ public final class AnalyticCommand implements Callable<Integer> {
         }
         if (save != null) {
             Path dir = record(journal, first);
-            out.printf(Locale.ROOT, "saved as run %s in %s (%s, N=%d, seed %d): grokscope plot %s, replay %s%n", save,
-                    dir, first.spec().activation().specName(), first.spec().width(),
-                    first.spec().initSeed(), save, save);
+            String where = node.dataArgument();
+            out.printf(Locale.ROOT, "saved as run %s in %s (%s, N=%d, seed %d): grokscope plot %s%s, replay %s%s%n",
+                    save, dir, first.spec().activation().specName(), first.spec().width(),
+                    first.spec().initSeed(), save, where, save, where);
         }
         out.flush();
         return 0;
@@ -315,10 +319,14 @@ public final class AnalyticCommand implements Callable<Integer> {
         OutputPaths.parentOf(plot, "--plot");
         String name = plot.toString();
         String stem = name.substring(0, name.length() - 4);
-        if (name.endsWith(".png")) {
-            BitmapEncoder.saveBitmap(chart, stem, BitmapEncoder.BitmapFormat.PNG);
-        } else {
-            VectorGraphicsEncoder.saveVectorGraphic(chart, stem, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+        try {
+            if (name.endsWith(".png")) {
+                BitmapEncoder.saveBitmap(chart, stem, BitmapEncoder.BitmapFormat.PNG);
+            } else {
+                VectorGraphicsEncoder.saveVectorGraphic(chart, stem, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+            }
+        } catch (java.io.IOException e) {
+            throw new SpecException("--plot", "cannot write " + plot + ": " + Main.oneLine(e.toString()));
         }
     }
 }

@@ -53,13 +53,7 @@ public final class NodeOptions {
         if (maxConcurrent != null && maxConcurrent < 1) {
             throw new SpecException("--max-concurrent", "must be at least 1, got " + maxConcurrent);
         }
-        Path dir = dataDir(config);
-        for (Path up = dir.toAbsolutePath(); up != null; up = up.getParent()) {
-            if (java.nio.file.Files.exists(up) && !java.nio.file.Files.isDirectory(up)) {
-                throw new SpecException("--data", "data directory " + dir + " cannot be created: " + up
-                        + " is not a directory");
-            }
-        }
+        OutputPaths.check(dataDir(config), "--data");
     }
 
     static boolean hasJournal(Path dir) {
@@ -67,7 +61,17 @@ public final class NodeOptions {
     }
 
     Path dataDir(Config config) {
-        return data != null ? data : Path.of(config.getString("grokscope.data-dir"));
+        Path dir = data != null ? data : Path.of(config.getString("grokscope.data-dir"));
+        if (dir.toString().isBlank()) {
+            // Path.of("") is the working directory: a journal would land among the user's files
+            throw new SpecException(data != null ? "--data" : "grokscope.data-dir", "must not be empty");
+        }
+        return dir;
+    }
+
+    /** " --data DIR" when --data was given, for the follow-up commands verbs print; else "". */
+    String dataArgument() {
+        return data == null ? "" : " --data " + data;
     }
 
     /** Fails with a one-line user error unless the run is in the journal. */

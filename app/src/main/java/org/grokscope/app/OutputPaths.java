@@ -27,6 +27,15 @@ final class OutputPaths {
         }
     }
 
+    /** As {@link #directory} would fail on a path that is or lies under a file, without making anything. */
+    static void check(Path dir, String field) {
+        for (Path up = dir.toAbsolutePath(); up != null; up = up.getParent()) {
+            if (Files.exists(up) && !Files.isDirectory(up)) {
+                throw new SpecException(field, "directory " + dir + " cannot be created: " + up + " is not a directory");
+            }
+        }
+    }
+
     /** Makes the directory a file will be written to, if it has one. */
     static void parentOf(Path file, String field) {
         Path parent = file.toAbsolutePath().getParent();

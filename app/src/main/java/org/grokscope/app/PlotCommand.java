@@ -95,6 +95,10 @@ public final class PlotCommand implements Callable<Integer> {
                         + (summary.spec().p() - 1) + "], got " + q);
             }
             if (compare != null) {
+                if (compare.equals(runId)) {
+                    throw new org.grokscope.protocol.SpecException("--compare", "must name another run than "
+                            + runId + " (a reference such as a saved analytic solution)");
+                }
                 NodeOptions.requireRun(n, compare, "--compare");
                 reference = n.summary(compare);
                 if (reference.lastCheckpoint() == null) {
@@ -334,8 +338,9 @@ public final class PlotCommand implements Callable<Integer> {
         if (thin.get(thin.size() - 1) != rows.get(rows.size() - 1)) {
             thin.add(rows.get(rows.size() - 1));
         }
+        // a diverged run's last epochs are infinite: drawn as a gap, as NaN is, since XChart rejects ±Inf
         chart.addSeries(name, thin.stream().mapToDouble(EpochMetrics::epoch).toArray(),
-                thin.stream().mapToDouble(y).toArray());
+                thin.stream().mapToDouble(y).map(v -> Double.isFinite(v) ? v : Double.NaN).toArray());
     }
 
     private static void vertical(XYChart chart, String name, int epoch, double from, double to) {

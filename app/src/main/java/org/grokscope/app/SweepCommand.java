@@ -75,6 +75,8 @@ public final class SweepCommand implements Callable<Integer> {
         if (out != null && !dryRun) {
             // before the journal is opened or anything planned: a bad --out writes nothing
             OutputPaths.directory(out, "--out");
+        } else if (out != null) {
+            OutputPaths.check(out, "--out");
         }
         if (dryRun && !NodeOptions.hasJournal(node.dataDir(config))) {
             node.validate(config);

@@ -52,6 +52,7 @@ class AnalyticCommandTest {
                 "--save", "ana", "--data", data.toString());
         assertEquals(0, saved.code(), saved.err());
         assertTrue(saved.out().contains("saved as run ana"), saved.out());
+        assertTrue(saved.out().contains("grokscope plot ana --data " + data), "the hint works as printed: " + saved.out());
         // the live analyzer has read it, as it reads a trained run
         Path exported = dir.resolve("export");
         assertEquals(0, Cli.run("export", "ana", "--data", data.toString(), "--out", exported.toString()).code());

@@ -47,4 +47,26 @@ class PlotCommandTest {
         assertEquals(4, analyses.size(), "one live analysis per checkpoint (20, 40, 60, 80)");
         assertTrue(analyses.get(3).contains("\"epoch\":80") && analyses.get(3).contains("ipr_u"), analyses.get(3));
     }
+
+    /** A diverged run ends in infinite losses, which the charts draw as a gap instead of failing. */
+    @Test
+    void plotsADivergedRun() throws Exception {
+        Path spec = Files.writeString(dir.resolve("d.conf"),
+                "p = 11\nwidth = 16\noptimizer { type = gd, lr = 100 }\nepochs = 50\ncheckpoint-every = 10\n");
+        Path data = dir.resolve("data");
+        Cli.Result run = Cli.run("run", spec.toString(), "--id", "dv", "--data", data.toString(), "--no-progress");
+        assertTrue(run.out().contains("diverged"), run.out() + run.err());
+        org.grokscope.actors.RunSummary s;
+        try (org.grokscope.actors.RunSystem node = org.grokscope.actors.RunSystem.open(data,
+                com.typesafe.config.ConfigFactory.load(), 1, "test", org.grokscope.actors.FaultHook.NONE)) {
+            s = node.summary("dv");
+        }
+        assertTrue(Double.isInfinite(s.last().trainLoss()), "the premise: an infinite loss, got " + s.last());
+        Path out = dir.resolve("dv-plots");
+        Cli.Result plot = Cli.run("plot", "dv", "--data", data.toString(), "--out", out.toString());
+        assertEquals(0, plot.code(), plot.err());
+        for (String name : new String[] {"loss", "accuracy", "norms"}) {
+            assertTrue(javax.imageio.ImageIO.read(out.resolve(name + ".png").toFile()).getWidth() > 0, name);
+        }
+    }
 }

@@ -27,6 +27,8 @@ class VerbBadInputTest {
     static Path dir;
     static Path data;
     static Path aFile;
+    static Path sweepFile;
+    static Path aDirectoryPng;
 
     @BeforeAll
     static void oneRun() throws IOException {
@@ -35,6 +37,8 @@ class VerbBadInputTest {
         Cli.Result r = Cli.run("run", spec.toString(), "--id", "r1", "--data", data.toString(), "--no-progress");
         assertEquals(0, r.code(), r.err());
         aFile = Files.writeString(dir.resolve("a-file"), "not a directory");
+        aDirectoryPng = Files.createDirectories(dir.resolve("plots.png"));
+        sweepFile = Files.writeString(dir.resolve("sw.conf"), "name = v\nbase { p = 11, width = 16, epochs = 4 }\n");
     }
 
     static Stream<Arguments> cases() {
@@ -51,6 +55,13 @@ class VerbBadInputTest {
                 Arguments.of(List.of("plot", "r1", "--data", d, "--compare", "nope"), "--compare:", "no run 'nope'"),
                 Arguments.of(List.of("plot", "r1", "--data", d, "--class", "11"), "--class:", "[0, 10]"),
                 Arguments.of(List.of("plot", "r1", "--data", d, "--class", "-1"), "--class:", "[0, 10]"),
+                Arguments.of(List.of("plot", "r1", "--data", d, "--compare", "r1"), "--compare:", "another run"),
+                Arguments.of(List.of("analytic", "--p", "11", "--widths", "16", "--plot", aDirectoryPng.toString()),
+                        "--plot:", "is a directory"),
+                Arguments.of(List.of("runs", "--data", ""), "--data:", "must not be empty"),
+                Arguments.of(List.of("run", dir.resolve("s.conf").toString(), "--data", ""), "--data:", "must not be empty"),
+                Arguments.of(List.of("sweep", sweepFile.toString(), "--dry-run", "--data", missing, "--out",
+                        aFile.toString()), "--out:", "not a directory"),
                 Arguments.of(List.of("analytic", "--p", "11", "--widths", "16", "--plot", aFile.resolve("x.png").toString()),
                         "--plot:", "not a directory"),
                 Arguments.of(List.of("watch", "--poll", "-5", "--data", d), "--poll:", "[10, 60000]"),
