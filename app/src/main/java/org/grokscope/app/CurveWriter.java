@@ -40,6 +40,8 @@ final class CurveWriter implements AutoCloseable {
                 m.evaluated() ? String.format(Locale.ROOT, "%.6f", m.testAccuracy()) : "", m.w1Norm(), m.w2Norm(),
                 m.grad1Norm(), m.grad2Norm()));
         out.newLine();
+        // a row at a time: Ctrl-C or a crash leaves whole rows, never a buffer cut mid-row
+        out.flush();
     }
 
     @Override

@@ -89,10 +89,23 @@ final class SweepReport {
         return sweep.axes().stream().filter(a -> !fixed.contains(a)).toList();
     }
 
+    /** The CSV column of an axis: optimizer fields without their prefix, '_' for '-'. */
+    private static String column(String axis) {
+        return axis.replaceFirst("^optimizer\\.", "").replace('-', '_');
+    }
+
+    /** Axes with a column of their own: those whose field is not already a fixed column (lr, epochs ...). */
+    private List<String> csvAxes() {
+        return extraAxes().stream().filter(a -> !FIXED_COLUMNS.contains(column(a))).toList();
+    }
+
+    private static final String FIXED = "run_id,variant,optimizer,alpha,weight_decay,width,split_seed,init_seed,lr,epochs";
+    private static final List<String> FIXED_COLUMNS = List.of(FIXED.split(","));
+
     String csv() {
-        StringBuilder b = new StringBuilder("run_id,variant,optimizer,alpha,weight_decay,width,split_seed,init_seed,lr,epochs");
-        for (String axis : extraAxes()) {
-            b.append(',').append(axis.replace('-', '_'));
+        StringBuilder b = new StringBuilder(FIXED);
+        for (String axis : csvAxes()) {
+            b.append(',').append(column(axis));
         }
         b.append(",status,epoch,t_fit,t_onset,t_grok,final_train_acc,final_test_acc,final_train_loss,final_test_loss\n");
         for (Row r : rows) {
@@ -102,7 +115,7 @@ final class SweepReport {
                     num(s.alpha()), num(s.optimizer().weightDecay()), Integer.toString(s.width()),
                     Long.toString(s.splitSeed()), Long.toString(s.initSeed()), num(s.optimizer().lr()),
                     Integer.toString(s.epochs())));
-            for (String axis : extraAxes()) {
+            for (String axis : csvAxes()) {
                 b.append(',').append(r.cell().coordinates().get(axis));
             }
             b.append(',').append(String.join(",", run.status().specName(), Integer.toString(run.epoch()),

@@ -130,6 +130,16 @@ public record SweepSpec(String name, Integer maxConcurrent, List<String> axes, L
                 lists.put(axis, axisValues(grid, axis));
             }
         }
+        Map<String, String> setBy = new HashMap<>();
+        for (String axis : lists.keySet()) {
+            for (String path : specPaths(axis)) {
+                String other = setBy.putIfAbsent(path, axis);
+                if (other != null) {
+                    throw new SpecException("grid." + axis, "sets " + path + ", as the grid axis grid." + other
+                            + " does; set it in one place");
+                }
+            }
+        }
         for (String axis : lists.keySet()) {
             for (Map.Entry<String, Config> v : variants.entrySet()) {
                 for (String path : specPaths(axis)) {

@@ -61,6 +61,33 @@ class SweepReportTest {
                 String.join("\n", lines));
     }
 
+    /** Axes over fields that already have a column (lr, epochs, the seeds) add none; others add one. */
+    @Test
+    void csvColumnsAreUniqueWhateverTheAxes() {
+        SweepSpec sweep = SweepSpec.fromConfig(ConfigFactory.parseString("""
+                name = u
+                base { p = 11, width = 8 }
+                grid { lr = [0.01, 0.02], epochs = [20, 30], split-seed = [3], beta2 = [0.99], task = [add, mul] }
+                """));
+        List<SweepReport.Row> rows = new ArrayList<>();
+        for (SweepSpec.Cell c : sweep.cells()) {
+            rows.add(new SweepReport.Row(c, new RunSummary(c.runId(), c.spec(), RunStatus.COMPLETED, c.spec().epochs(),
+                    null, null, -1, -1, null, c.spec().epochs(), true, null), -1));
+        }
+        List<String> lines = new SweepReport(sweep, rows, org.grokscope.compute.train.EventSettings.create(
+                ConfigFactory.load())).csv().lines().toList();
+        List<String> header = List.of(lines.get(0).split(","));
+        assertEquals(new java.util.HashSet<>(header).size(), header.size(), lines.get(0));
+        assertTrue(header.contains("beta2") && header.contains("task"), lines.get(0));
+        int lr = header.indexOf("lr");
+        int epochs = header.indexOf("epochs");
+        int task = header.indexOf("task");
+        assertEquals(1 + 2 * 2 * 2, lines.size());
+        String[] first = lines.get(1).split(",", -1);
+        assertEquals(header.size(), first.length, "every row as wide as the header");
+        assertEquals(List.of("0.01", "20", "add"), List.of(first[lr], first[epochs], first[task]));
+    }
+
     @Test
     void numbersIncludingThoseOfADivergedRun() {
         assertEquals("0.001", SweepReport.num(0.0010));

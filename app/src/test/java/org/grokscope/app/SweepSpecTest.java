@@ -175,6 +175,9 @@ class SweepSpecTest {
         SpecException both = rejected("name = a\ngrid { weight-decay = [0, 1]\noptimizer { adamw { weight-decay = 1 } } }");
         assertEquals("grid.optimizer.adamw.weight-decay", both.field());
         assertTrue(both.getMessage().contains("also the grid axis"), both.getMessage());
+        SpecException twoAxes = rejected("name = a\ngrid { seed = [1], split-seed = [2] }");
+        assertEquals("grid.split-seed", twoAxes.field());
+        assertTrue(twoAxes.getMessage().contains("grid.seed"), twoAxes.getMessage());
     }
 
     @Test
