@@ -99,7 +99,9 @@ final class SweepReport {
         return extraAxes().stream().filter(a -> !FIXED_COLUMNS.contains(column(a))).toList();
     }
 
-    private static final String FIXED = "run_id,variant,optimizer,alpha,weight_decay,width,split_seed,init_seed,lr,epochs";
+    /** The columns every row has before the axes without one of their own. */
+    private static final String FIXED = "run_id,variant,optimizer,alpha,weight_decay,width,split_seed,init_seed,"
+            + "lr,epochs";
     private static final List<String> FIXED_COLUMNS = List.of(FIXED.split(","));
 
     String csv() {

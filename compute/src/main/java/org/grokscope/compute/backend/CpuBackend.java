@@ -25,8 +25,8 @@ public final class CpuBackend implements Backend {
     @Override
     public String device() {
         // everything that changes the bits: threads do not, but are recorded as they change speed
-        return "CPU, " + settings.threads() + " threads, " + settings.lanes() + " lanes, tile rows " + settings.tileRows()
-                + "; " + Blas.describe();
+        return "CPU, " + settings.threads() + " threads, " + settings.lanes() + " lanes, tile rows "
+                + settings.tileRows() + "; " + Blas.describe();
     }
 
     @Override

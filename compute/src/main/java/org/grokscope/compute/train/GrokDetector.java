@@ -21,8 +21,8 @@ import org.grokscope.protocol.EpochMetrics;
  * Epochs are 1-based; -1 means not (yet) found.
  */
 public record GrokDetector(GrokProgress progress, double chance, double lastAccuracy, double lastLoss,
-                           double baseline, int candidate, int earlyCandidate, int tOnset, double maxTestLoss, int maxTestLossEpoch,
-                           int lossPeak) {
+                           double baseline, int candidate, int earlyCandidate, int tOnset, double maxTestLoss,
+                           int maxTestLossEpoch, int lossPeak) {
 
     public static GrokDetector start(int classes) {
         return new GrokDetector(GrokProgress.START, 1.0 / classes, Double.NaN, Double.NaN, Double.NaN, -1, -1, -1,
