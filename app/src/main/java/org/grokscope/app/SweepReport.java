@@ -83,20 +83,18 @@ final class SweepReport {
         return written;
     }
 
-    /** Axes that are not columns of their own in the CSV. */
-    private List<String> extraAxes() {
-        List<String> fixed = List.of(SweepSpec.VARIANTS, "alpha", "weight-decay", "width", SweepSpec.SEED);
-        return sweep.axes().stream().filter(a -> !fixed.contains(a)).toList();
-    }
-
     /** The CSV column of an axis: optimizer fields without their prefix, '_' for '-'. */
     private static String column(String axis) {
         return axis.replaceFirst("^optimizer\\.", "").replace('-', '_');
     }
 
-    /** Axes with a column of their own: those whose field is not already a fixed column (lr, epochs ...). */
+    /**
+     * Axes with a column of their own: those whose field has no fixed column (lr, epochs, the
+     * variant's optimizer ... have one; seed is split_seed and init_seed).
+     */
     private List<String> csvAxes() {
-        return extraAxes().stream().filter(a -> !FIXED_COLUMNS.contains(column(a))).toList();
+        return sweep.axes().stream().filter(a -> !a.equals(SweepSpec.SEED) && !FIXED_COLUMNS.contains(column(a)))
+                .toList();
     }
 
     /** The columns every row has before the axes without one of their own. */
@@ -105,8 +103,9 @@ final class SweepReport {
     private static final List<String> FIXED_COLUMNS = List.of(FIXED.split(","));
 
     String csv() {
+        List<String> axes = csvAxes();
         StringBuilder b = new StringBuilder(FIXED);
-        for (String axis : csvAxes()) {
+        for (String axis : axes) {
             b.append(',').append(column(axis));
         }
         b.append(",status,epoch,t_fit,t_onset,t_grok,final_train_acc,final_test_acc,final_train_loss,final_test_loss\n");
@@ -117,7 +116,7 @@ final class SweepReport {
                     num(s.alpha()), num(s.optimizer().weightDecay()), Integer.toString(s.width()),
                     Long.toString(s.splitSeed()), Long.toString(s.initSeed()), num(s.optimizer().lr()),
                     Integer.toString(s.epochs())));
-            for (String axis : csvAxes()) {
+            for (String axis : axes) {
                 b.append(',').append(r.cell().coordinates().get(axis));
             }
             b.append(',').append(String.join(",", run.status().specName(), Integer.toString(run.epoch()),
