@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.grokscope.compute.task.Tasks;
+import org.grokscope.protocol.OptimizerKind;
 import org.grokscope.protocol.RunSpec;
 import org.grokscope.protocol.RunSpecs;
 import org.grokscope.protocol.SpecException;
@@ -49,9 +50,10 @@ public final class SpecOptions {
 
     /** Reads the spec file (may be null), applies the flags and validates everything. */
     public RunSpec resolve(Path specFile) {
+        Map<String, Object> flags = flags();
         Config user;
         try {
-            user = ConfigFactory.parseMap(flags(), "command-line flags");
+            user = ConfigFactory.parseMap(flags, "command-line flags");
         } catch (ConfigException e) {
             throw new SpecException("--set", Main.oneLine(e.getMessage()));
         }
@@ -61,7 +63,24 @@ public final class SpecOptions {
         }
         RunSpec spec = RunSpecs.fromConfig(user);
         Tasks.parse(spec.task(), spec.p());
+        rejectUnusedFlags(spec, flags);
         return spec;
+    }
+
+    /**
+     * A hyperparameter typed on the command line that the run's optimizer never reads is a
+     * mistake the run would hide (gd ignores AdamW's betas and eps). Spec files may carry them:
+     * the resolved spec written beside every curve lists all fields, and must read back.
+     */
+    private static void rejectUnusedFlags(RunSpec spec, Map<String, Object> flags) {
+        if (spec.optimizer().kind() != OptimizerKind.GD) {
+            return; // adamw's unused gd fields (momentum, nesterov) are refused by OptimizerSpec
+        }
+        for (String path : List.of("optimizer.beta1", "optimizer.beta2", "optimizer.eps")) {
+            if (flags.containsKey(path)) {
+                throw new SpecException(path, "applies to optimizer adamw only, not gd");
+            }
+        }
     }
 
     /** A spec file's name without extension, safe as a file name and run id. */
@@ -138,7 +157,15 @@ public final class SpecOptions {
                 if (eq <= 0) {
                     throw new SpecException("--set", "expected path=value, got '" + s + "'");
                 }
-                put(m, s.substring(0, eq).strip(), s.substring(eq + 1).strip());
+                String path = s.substring(0, eq).strip();
+                String value = s.substring(eq + 1).strip();
+                Object earlier = m.get(path);
+                if (earlier != null && !earlier.equals(value)) {
+                    // a silent winner would train a run nobody asked for
+                    throw new SpecException(path, "given twice on the command line: '" + earlier + "' and '"
+                            + value + "' (--set " + s + ")");
+                }
+                put(m, path, value);
             }
         }
         return m;

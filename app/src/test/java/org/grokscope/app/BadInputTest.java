@@ -69,6 +69,13 @@ class BadInputTest {
                 Arguments.of("wrong type in file", List.of(badType.toString()), "width:", "must be an integer in [1, 65536]"),
                 Arguments.of("unresolvable substitution", List.of(unresolved.toString()), "spec:", "cannot parse"),
                 Arguments.of("bad --set", List.of("--set", "no-equals-sign"), "--set:", "path=value"),
+                Arguments.of("flag and --set disagree", List.of("--p", "13", "--set", "p=17"), "p:", "given twice"),
+                Arguments.of("two --set disagree", List.of("--set", "optimizer.lr=0.1", "--set", "optimizer.lr=0.2"),
+                        "optimizer.lr:", "given twice"),
+                Arguments.of("adamw's beta1 with gd", List.of("--optimizer", "gd", "--beta1", "0.5"), "optimizer.beta1:",
+                        "adamw only"),
+                Arguments.of("adamw's eps with gd via --set", List.of("--optimizer", "gd", "--set", "optimizer.eps=1e-6"),
+                        "optimizer.eps:", "adamw only"),
                 Arguments.of("zero threads", List.of("--threads", "0"), "--threads:", "at least 1"),
                 Arguments.of("unknown flag", List.of("--frobnicate", "3"), "--frobnicate", "Unknown option"));
     }

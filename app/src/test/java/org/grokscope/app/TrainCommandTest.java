@@ -61,4 +61,16 @@ class TrainCommandTest {
         assertEquals(3, s.epochs());
         assertEquals(1e-6, s.optimizer().eps());
     }
+
+    @Test
+    void aGdSpecFileMayListAdamwFieldsAndAFlagMayRepeatItsValue() throws Exception {
+        // the resolved spec beside every curve lists every field, betas included, and must read back
+        Path spec = Files.writeString(dir.resolve("gd.conf"),
+                "p = 23\nwidth = 16\nepochs = 3\noptimizer { type = gd, lr = 10, beta1 = 0.5, eps = 1e-6 }\n");
+        SpecOptions options = new SpecOptions();
+        new CommandLine(options).parseArgs("--p", "29", "--set", "p=29");
+        RunSpec s = options.resolve(spec);
+        assertEquals(29, s.p());
+        assertEquals(0.5, s.optimizer().beta1());
+    }
 }
