@@ -15,13 +15,21 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.grokscope.protocol.events.DetectorEvent;
+import org.grokscope.protocol.events.GrokkingDetected;
+import org.grokscope.protocol.events.PrecursorDetected;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Where alerts go: the log, {@code alerts.jsonl} in the data directory, and, when configured, a
  * webhook (HTTP POST of the JSON) retried with exponential backoff on its own threads, so a dead
- * endpoint never slows or harms a run.
+ * endpoint never slows or harms a run. Each finding is alerted once per run and kind: the file is
+ * the record of what was delivered, so a finding journaled just before a crash, whose line never
+ * reached the file, is delivered when the run's followers start again, and one already there is
+ * not sent twice.
  */
 public final class AlertSink implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AlertSink.class);
@@ -38,6 +46,10 @@ public final class AlertSink implements AutoCloseable {
     private final ScheduledExecutorService retryTimer;
     private final java.util.List<java.util.function.Consumer<String>> listeners =
             new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** "run kind" of every alert in the file, read on first use; one process owns a data directory. */
+    private java.util.Set<String> delivered;
+    private static final Pattern RUN = Pattern.compile("\"run\":\"([^\"]*)\"");
+    private static final Pattern KIND = Pattern.compile("\"kind\":\"([^\"]*)\"");
 
     public AlertSink(Path dataDir, Config config) {
         Config c = config.getConfig("grokscope.alerts");
@@ -65,10 +77,16 @@ public final class AlertSink implements AutoCloseable {
         listeners.add(listener);
     }
 
-    /** Records one alert (a JSON object on one line) everywhere configured. */
-    public void publish(String json) {
-        LOG.info("alert {}", json);
+    /**
+     * Alerts one journaled finding everywhere configured, unless the alerts file already has the
+     * run's alert of that kind.
+     */
+    public void publish(String runId, DetectorEvent finding) {
+        String json = line(runId, finding, System.currentTimeMillis());
         synchronized (this) {
+            if (!delivered().add(key(runId, kindOf(finding)))) {
+                return;
+            }
             try {
                 Files.writeString(file, json + System.lineSeparator(), StandardCharsets.UTF_8,
                         StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -76,6 +94,7 @@ public final class AlertSink implements AutoCloseable {
                 LOG.error("cannot append to {}: {}", file, e.toString());
             }
         }
+        LOG.info("alert {}", json);
         listeners.forEach(l -> l.accept(json));
         if (webhook != null) {
             CompletableFuture<Void> delivery = new CompletableFuture<>();
@@ -83,6 +102,51 @@ public final class AlertSink implements AutoCloseable {
             delivery.whenComplete((v, e) -> pending.remove(delivery));
             post(json, 0, delivery);
         }
+    }
+
+    /** Whether the alerts file has the run's alert of this finding's kind. */
+    public synchronized boolean recorded(String runId, DetectorEvent finding) {
+        return delivered().contains(key(runId, kindOf(finding)));
+    }
+
+    /** The alert as one line of JSON; `watch` and webhook receivers read exactly these fields. */
+    static String line(String runId, DetectorEvent finding, long now) {
+        if (finding instanceof GrokkingDetected g) {
+            return String.format(java.util.Locale.ROOT,
+                    "{\"time\":%d,\"run\":\"%s\",\"kind\":\"grokking-detected\",\"t_fit\":%d,\"t_onset\":%d,\"t_grok\":%d}",
+                    now, runId, g.tFit(), g.tOnset(), g.tGrok());
+        }
+        PrecursorDetected p = (PrecursorDetected) finding;
+        return String.format(java.util.Locale.ROOT, "{\"time\":%d,\"run\":\"%s\",\"kind\":\"%s\",\"epoch\":%d}", now,
+                runId, p.kind(), p.epoch());
+    }
+
+    static String kindOf(DetectorEvent finding) {
+        return finding instanceof PrecursorDetected p ? p.kind() : "grokking-detected";
+    }
+
+    private static String key(String runId, String kind) {
+        return runId + " " + kind;
+    }
+
+    private java.util.Set<String> delivered() {
+        if (delivered == null) {
+            delivered = new java.util.HashSet<>();
+            if (Files.exists(file)) {
+                try {
+                    for (String l : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                        Matcher run = RUN.matcher(l);
+                        Matcher kind = KIND.matcher(l);
+                        if (run.find() && kind.find()) {
+                            delivered.add(key(run.group(1), kind.group(1)));
+                        }
+                    }
+                } catch (IOException e) {
+                    LOG.error("cannot read {}: {}; alerts may repeat", file, e.toString());
+                }
+            }
+        }
+        return delivered;
     }
 
     private void post(String json, int attempt, CompletableFuture<Void> delivery) {

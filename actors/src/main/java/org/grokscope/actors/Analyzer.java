@@ -145,9 +145,7 @@ public final class Analyzer extends EventSourcedBehavior<Analyzer.Command, Analy
         PrecursorDetected alert = precursor;
         return Effect().persist(toJournal).thenRun(s -> {
             if (alert != null) {
-                alerts.publish(String.format(java.util.Locale.ROOT,
-                        "{\"time\":%d,\"run\":\"%s\",\"kind\":\"%s\",\"epoch\":%d}", System.currentTimeMillis(),
-                        runId, alert.kind(), alert.epoch()));
+                alerts.publish(runId, alert);
             }
             maybeStop();
         }).thenReply(analyzed.ack(), s -> Done.getInstance());
@@ -217,11 +215,13 @@ public final class Analyzer extends EventSourcedBehavior<Analyzer.Command, Analy
 
     @Override
     public SignalHandler<State> signalHandler() {
-        return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), state -> follow()).build();
+        return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), state -> follow(state.iprAlerted())).build();
     }
 
-    private void follow() {
-        JournalFollowing.follow(context, runId, Duration.ofMinutes(2),
+    /** As the onset detector's: a precursor journaled before a crash but never alerted is delivered first. */
+    private void follow(boolean redeliver) {
+        JournalFollowing.follow(context, runId, redeliver ? persistenceId(runId).id() : null, alerts,
+                Duration.ofMinutes(2),
                 (envelope, ack) -> new Observed(envelope.sequenceNr(), (RunEvent) envelope.event(), ack), new StreamEnded());
     }
 }

@@ -1,15 +1,19 @@
 package org.grokscope.actors;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.persistence.query.EventEnvelope;
 import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.persistence.query.journal.leveldb.javadsl.LeveldbReadJournal;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.typed.javadsl.ActorFlow;
+import org.grokscope.protocol.events.DetectorEvent;
 
 /**
  * The stream behind the journal followers (onset detector, analyzer): a run's events from the
@@ -20,14 +24,31 @@ final class JournalFollowing {
     private JournalFollowing() {
     }
 
-    static <C> void follow(ActorContext<C> context, String runId, Duration perEvent,
+    /**
+     * @param ownId  the follower's own persistence id, whose journaled findings go to {@code alerts}
+     *               before the run is followed (the sink skips those already in its file); null to
+     *               skip that
+     */
+    static <C> void follow(ActorContext<C> context, String runId, String ownId, AlertSink alerts, Duration perEvent,
                            BiFunction<EventEnvelope, ActorRef<Done>, C> observed, C ended) {
-        LeveldbReadJournal journal = PersistenceQuery.get(context.getSystem())
-                .getReadJournalFor(LeveldbReadJournal.class, LeveldbReadJournal.Identifier());
+        ActorSystem<?> system = context.getSystem();
         ActorRef<C> self = context.getSelf();
-        journal.eventsByPersistenceId(Trainer.persistenceId(runId).id(), 0L, Long.MAX_VALUE)
-                .via(ActorFlow.<EventEnvelope, C, Done>ask(1, self, perEvent, observed::apply))
-                .runWith(Sink.ignore(), context.getSystem())
-                .whenComplete((done, error) -> self.tell(ended));
+        LeveldbReadJournal journal = PersistenceQuery.get(system)
+                .getReadJournalFor(LeveldbReadJournal.class, LeveldbReadJournal.Identifier());
+        CompletionStage<Done> redelivered = ownId == null
+                ? CompletableFuture.completedFuture(Done.getInstance())
+                : journal.currentEventsByPersistenceId(ownId, 0L, Long.MAX_VALUE)
+                        .map(EventEnvelope::event)
+                        .filter(e -> e instanceof DetectorEvent)
+                        .runForeach(e -> alerts.publish(runId, (DetectorEvent) e), system);
+        redelivered.whenComplete((d, failure) -> {
+            if (failure != null) {
+                system.log().warn("cannot read {} to redeliver its alerts: {}", ownId, failure.toString());
+            }
+            journal.eventsByPersistenceId(Trainer.persistenceId(runId).id(), 0L, Long.MAX_VALUE)
+                    .via(ActorFlow.<EventEnvelope, C, Done>ask(1, self, perEvent, observed::apply))
+                    .runWith(Sink.ignore(), system)
+                    .whenComplete((done, error) -> self.tell(ended));
+        });
     }
 }

@@ -3,7 +3,6 @@ package org.grokscope.actors;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -146,15 +145,7 @@ public final class OnsetDetector extends EventSourcedBehavior<OnsetDetector.Comm
     }
 
     private void alert(DetectorEvent found) {
-        long now = System.currentTimeMillis();
-        if (found instanceof GrokkingDetected g) {
-            alerts.publish(String.format(Locale.ROOT,
-                    "{\"time\":%d,\"run\":\"%s\",\"kind\":\"grokking-detected\",\"t_fit\":%d,\"t_onset\":%d,\"t_grok\":%d}",
-                    now, runId, g.tFit(), g.tOnset(), g.tGrok()));
-        } else if (found instanceof PrecursorDetected p) {
-            alerts.publish(String.format(Locale.ROOT, "{\"time\":%d,\"run\":\"%s\",\"kind\":\"%s\",\"epoch\":%d}", now,
-                    runId, p.kind(), p.epoch()));
-        }
+        alerts.publish(runId, found);
     }
 
     @Override
@@ -175,13 +166,18 @@ public final class OnsetDetector extends EventSourcedBehavior<OnsetDetector.Comm
     @Override
     public SignalHandler<State> signalHandler() {
         return newSignalHandlerBuilder()
-                .onSignal(RecoveryCompleted.instance(), state -> follow())
+                .onSignal(RecoveryCompleted.instance(), state -> follow(state.grokReported() || state.peakReported()))
                 .build();
     }
 
-    /** Reads the run's journal from the start and keeps following it; one event at a time. */
-    private void follow() {
-        JournalFollowing.follow(context, runId, Duration.ofSeconds(30),
+    /**
+     * Reads the run's journal from the start and keeps following it; one event at a time. First,
+     * if it has journaled findings, hands them to the alert sink, which delivers any whose line a
+     * crash kept out of the alerts file.
+     */
+    private void follow(boolean redeliver) {
+        JournalFollowing.follow(context, runId, redeliver ? persistenceId(runId).id() : null, alerts,
+                Duration.ofSeconds(30),
                 (envelope, ack) -> new Observed(envelope.sequenceNr(), (RunEvent) envelope.event(), ack), new StreamEnded());
     }
 }

@@ -157,7 +157,8 @@ public final class RunSystem implements AutoCloseable {
     /**
      * Whether the onset detector or the analyzer of a run has not read all of it: its epochs show
      * an onset or a test-loss peak the detector never journaled, or its last checkpoint has no live
-     * analysis of this analyzer version. A process killed right after a run's last epochs leaves
+     * analysis of this analyzer version, or a journaled finding has no line in the alerts file. A
+     * process killed right after a run's last epochs leaves
      * that, since the followers lag the trainer; {@link #catchUp} repairs it. This reads the
      * journals once, where a catch-up replays the run through the followers event by event.
      */
@@ -176,6 +177,9 @@ public final class RunSystem implements AutoCloseable {
             }
         }
         List<org.grokscope.protocol.events.DetectorEvent> found = detections(runId);
+        if (undelivered(found, runId) > 0) {
+            return true; // journaled, but a crash kept its line out of the alerts file
+        }
         OnsetDetector.State recorded = new OnsetDetector.State(
                 found.stream().anyMatch(f -> f instanceof org.grokscope.protocol.events.GrokkingDetected),
                 found.stream().anyMatch(f -> f instanceof org.grokscope.protocol.events.PrecursorDetected p
@@ -189,6 +193,18 @@ public final class RunSystem implements AutoCloseable {
         int last = lastCheckpoint;
         return analyses(runId).stream().noneMatch(a -> a.epoch() == last
                 && a.version() == org.grokscope.compute.analysis.CheckpointAnalysis.VERSION);
+    }
+
+    /**
+     * Findings of the run that are journaled but have no line in the alerts file: a process killed
+     * between the two writes. The run's followers deliver them when they start ({@link #catchUp}).
+     */
+    public int undeliveredAlerts(String runId) {
+        return undelivered(detections(runId), runId);
+    }
+
+    private int undelivered(List<org.grokscope.protocol.events.DetectorEvent> found, String runId) {
+        return (int) found.stream().filter(f -> !alerts.recorded(runId, f)).count();
     }
 
     /** Ids of every run in the journal. */

@@ -136,6 +136,45 @@ class AlertsTest {
         assertEquals(1, alerts(data).stream().filter(l -> l.contains("ipr-acceleration")).count(), alerts(data).toString());
     }
 
+    /**
+     * A process killed between journaling a finding and appending its alert leaves the journal
+     * with the finding and alerts.jsonl without it. The followers, started again (here by the
+     * catch-up that `resume` and a sweep rerun do), deliver it; alerts already there are not
+     * repeated, and a second start delivers nothing more.
+     */
+    @Test
+    void aFindingJournaledButNeverAlertedIsDeliveredWhenTheFollowersStartAgain() throws Exception {
+        Path data = dir.resolve("crash");
+        try (RunSystem node = RunSystem.open(data, ConfigFactory.load(), 1, "test", FaultHook.NONE)) {
+            finish(node, "g", groks(0.8, 400));
+        }
+        List<String> before = alerts(data);
+        assertEquals(1, before.stream().filter(l -> l.contains("grokking-detected")).count(), before.toString());
+        assertEquals(1, before.stream().filter(l -> l.contains("ipr-acceleration")).count(), before.toString());
+        // the kill -9 landed after both findings were journaled and before their lines were written
+        Files.write(data.resolve("alerts.jsonl"), before.stream()
+                .filter(l -> !l.contains("\"run\":\"g\"")).toList());
+
+        try (RunSystem node = RunSystem.open(data, ConfigFactory.load(), 1, "test", FaultHook.NONE)) {
+            assertEquals(2, node.undeliveredAlerts("g"));
+            assertTrue(node.followersBehind("g"), "an undelivered alert counts as followers behind");
+            assertEquals(0, node.catchUp("g"), "nothing new to journal");
+            assertEquals(0, node.undeliveredAlerts("g"));
+        }
+        List<String> after = alerts(data);
+        for (String kind : new String[] {"grokking-detected", "ipr-acceleration"}) {
+            assertEquals(1, after.stream().filter(l -> l.contains("\"kind\":\"" + kind + "\"")).count(), after.toString());
+        }
+        assertEquals(epochOf(before, "grokking-detected", "t_onset"), epochOf(after, "grokking-detected", "t_onset"));
+        assertEquals(epochOf(before, "ipr-acceleration", "epoch"), epochOf(after, "ipr-acceleration", "epoch"));
+
+        try (RunSystem node = RunSystem.open(data, ConfigFactory.load(), 1, "test", FaultHook.NONE)) {
+            assertTrue(!node.followersBehind("g"));
+            node.catchUp("g");
+        }
+        assertEquals(after, alerts(data), "a second start repeats nothing");
+    }
+
     /** An alert raised just before exit still gets its retries: close waits for them. */
     @Test
     void closeWaitsForWebhookRetriesUnderWay() throws Exception {
@@ -155,13 +194,15 @@ class AlertsTest {
         server.start();
         try {
             AlertSink sink = new AlertSink(dir, webhook("http://127.0.0.1:" + server.getAddress().getPort() + "/hook"));
-            sink.publish("{\"kind\":\"last-words\"}");
+            sink.publish("last", new org.grokscope.protocol.events.PrecursorDetected("last", "last-words", 7));
             sink.close();
         } finally {
             server.stop(0);
         }
         assertEquals(3, attempts.get(), "two failures and the retry that got through, all before close returned");
-        assertEquals(List.of("{\"kind\":\"last-words\"}"), delivered);
+        assertEquals(1, delivered.size(), delivered.toString());
+        assertTrue(delivered.get(0).contains("\"run\":\"last\",\"kind\":\"last-words\",\"epoch\":7"),
+                delivered.toString());
     }
 
     @Test

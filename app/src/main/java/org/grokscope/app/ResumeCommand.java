@@ -42,14 +42,18 @@ public final class ResumeCommand implements Callable<Integer> {
             RunSummary s = n.summary(runId);
             if (s.status().terminal()) {
                 // nothing to train, but its analyzers may not have read its last events
+                int undelivered = n.undeliveredAlerts(runId);
                 int added = n.catchUp(runId);
-                if (added == 0) {
+                int delivered = undelivered - n.undeliveredAlerts(runId);
+                if (added == 0 && delivered == 0) {
                     throw new SpecException("RUN_ID", "run '" + runId + "' is " + s.status().specName()
                             + (s.reason() == null ? "" : " (" + s.reason() + ")") + "; nothing to resume");
                 }
                 PrintWriter out = command.commandLine().getOut();
                 out.println("run " + runId + " is " + s.status().specName() + "; nothing to train. Its analyzers read"
-                        + " the rest of its journal: " + added + " analysis and detection record(s) added.");
+                        + " the rest of its journal: " + added + " analysis and detection record(s) added"
+                        + (delivered > 0 ? ", " + delivered + " alert(s) a crash had kept from alerts.jsonl delivered."
+                                : "."));
                 out.flush();
                 return 0;
             }
