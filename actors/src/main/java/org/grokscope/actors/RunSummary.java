@@ -27,7 +27,13 @@ public record RunSummary(String runId, RunSpec spec, RunStatus status, int epoch
         return new RunSummary(runId, null, RunStatus.NEW, 0, null, null, -1, -1, null, 0, true, null);
     }
 
-    /** Folds a run's events; t_fit and t_grok of unfinished runs come from the given thresholds. */
+    /**
+     * Folds a run's events; t_fit and t_grok come from the given thresholds, for finished runs
+     * too. Thresholds are how a run is read, like the analyzers' parameters, not part of the run:
+     * under new {@code grokscope.events} every listing agrees with the onset detector, which also
+     * refolds with them, instead of showing the values RunCompleted journaled under the old ones
+     * (or, for a run resumed under new thresholds, a mix of both).
+     */
     public static RunSummary fold(String runId, Iterable<RunEvent> events, EventSettings settings) {
         RunSummary s = empty(runId);
         GrokProgress grok = GrokProgress.START;
@@ -36,9 +42,6 @@ public record RunSummary(String runId, RunSpec spec, RunStatus status, int epoch
             if (e instanceof EpochCompleted ec) {
                 grok = grok.next(ec.metrics(), settings);
             }
-        }
-        if (s.status() == RunStatus.COMPLETED) {
-            return s;
         }
         return new RunSummary(runId, s.spec(), s.status(), s.epoch(), s.last(), s.lastEvaluated(), grok.tFit(),
                 grok.tGrok(), s.reason(), s.epochEvents(), s.contiguous(), s.lastCheckpoint());
