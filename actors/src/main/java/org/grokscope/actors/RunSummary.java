@@ -1,7 +1,7 @@
 package org.grokscope.actors;
 
 import org.grokscope.compute.train.EventSettings;
-import org.grokscope.compute.train.GrokProgress;
+import org.grokscope.compute.train.GrokDetector;
 import org.grokscope.protocol.EpochMetrics;
 import org.grokscope.protocol.RunSpec;
 import org.grokscope.protocol.RunStatus;
@@ -18,13 +18,14 @@ import org.grokscope.protocol.events.RunStopped;
 /**
  * A run as its journal tells it, folded from events read through persistence query: what
  * {@code grokscope runs} lists. Counts EpochCompleted events so gaps and duplicates show.
+ * t_fit, t_onset and t_grok (-1: not reached) are {@link GrokDetector}'s over the epochs.
  */
 public record RunSummary(String runId, RunSpec spec, RunStatus status, int epoch, EpochMetrics last,
                          EpochMetrics lastEvaluated, int tFit, int tGrok, String reason, long epochEvents,
-                         boolean contiguous, CheckpointSaved lastCheckpoint) {
+                         boolean contiguous, CheckpointSaved lastCheckpoint, int tOnset) {
 
     public static RunSummary empty(String runId) {
-        return new RunSummary(runId, null, RunStatus.NEW, 0, null, null, -1, -1, null, 0, true, null);
+        return new RunSummary(runId, null, RunStatus.NEW, 0, null, null, -1, -1, null, 0, true, null, -1);
     }
 
     /**
@@ -36,30 +37,35 @@ public record RunSummary(String runId, RunSpec spec, RunStatus status, int epoch
      */
     public static RunSummary fold(String runId, Iterable<RunEvent> events, EventSettings settings) {
         RunSummary s = empty(runId);
-        GrokProgress grok = GrokProgress.START;
+        GrokDetector grok = null;
         for (RunEvent e : events) {
             s = s.apply(e);
-            if (e instanceof EpochCompleted ec) {
+            if (e instanceof RunStarted started) {
+                grok = GrokDetector.start(started.spec().p());
+            } else if (e instanceof EpochCompleted ec && grok != null) {
                 grok = grok.next(ec.metrics(), settings);
             }
         }
+        if (grok == null) {
+            return s;
+        }
         return new RunSummary(runId, s.spec(), s.status(), s.epoch(), s.last(), s.lastEvaluated(), grok.tFit(),
-                grok.tGrok(), s.reason(), s.epochEvents(), s.contiguous(), s.lastCheckpoint());
+                grok.tGrok(), s.reason(), s.epochEvents(), s.contiguous(), s.lastCheckpoint(), grok.tOnset());
     }
 
     public RunSummary apply(RunEvent event) {
         if (event instanceof RunStarted e) {
             return new RunSummary(runId, e.spec(), RunStatus.RUNNING, epoch, last, lastEvaluated, tFit, tGrok, null,
-                    epochEvents, contiguous, lastCheckpoint);
+                    epochEvents, contiguous, lastCheckpoint, tOnset);
         }
         if (event instanceof EpochCompleted e) {
             EpochMetrics m = e.metrics();
             return new RunSummary(runId, spec, status, m.epoch(), m, m.evaluated() ? m : lastEvaluated, tFit, tGrok,
-                    reason, epochEvents + 1, contiguous && m.epoch() == epoch + 1, lastCheckpoint);
+                    reason, epochEvents + 1, contiguous && m.epoch() == epoch + 1, lastCheckpoint, tOnset);
         }
         if (event instanceof CheckpointSaved e) {
             return new RunSummary(runId, spec, status, epoch, last, lastEvaluated, tFit, tGrok, reason, epochEvents,
-                    contiguous, e);
+                    contiguous, e, tOnset);
         }
         if (event instanceof RunCompleted e) {
             return with(RunStatus.COMPLETED, null, e.tFit(), e.tGrok());
@@ -82,11 +88,11 @@ public record RunSummary(String runId, RunSpec spec, RunStatus status, int epoch
     /** The same summary with a note in place of the failure reason, for listings. */
     public RunSummary withNote(String note) {
         return new RunSummary(runId, spec, status, epoch, last, lastEvaluated, tFit, tGrok, note, epochEvents,
-                contiguous, lastCheckpoint);
+                contiguous, lastCheckpoint, tOnset);
     }
 
     private RunSummary with(RunStatus newStatus, String newReason, int fit, int grok) {
         return new RunSummary(runId, spec, newStatus, epoch, last, lastEvaluated, fit, grok, newReason, epochEvents,
-                contiguous, lastCheckpoint);
+                contiguous, lastCheckpoint, tOnset);
     }
 }

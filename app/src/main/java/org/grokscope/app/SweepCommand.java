@@ -25,7 +25,6 @@ import org.grokscope.protocol.RunSpec;
 import org.grokscope.protocol.RunSpecs;
 import org.grokscope.protocol.RunStatus;
 import org.grokscope.protocol.SpecException;
-import org.grokscope.protocol.events.GrokkingDetected;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -156,9 +155,7 @@ public final class SweepCommand implements Callable<Integer> {
             List<SweepReport.Row> rows = new ArrayList<>();
             for (SweepSpec.Cell cell : cells) {
                 RunSummary s = toRun.containsKey(cell.runId()) ? n.summary(cell.runId()) : journaled.get(cell.runId());
-                int onset = n.detections(cell.runId()).stream().filter(d -> d instanceof GrokkingDetected)
-                        .mapToInt(d -> ((GrokkingDetected) d).tOnset()).findFirst().orElse(-1);
-                rows.add(new SweepReport.Row(cell, damaged.contains(cell.runId()) ? s.withNote("DAMAGED") : s, onset));
+                rows.add(new SweepReport.Row(cell, damaged.contains(cell.runId()) ? s.withNote("DAMAGED") : s));
             }
             SweepReport report = new SweepReport(sweep, rows, org.grokscope.compute.train.EventSettings.create(config));
             report.write(dir);

@@ -43,8 +43,8 @@ final class SweepReport {
     private static final java.awt.Color[] ACCURACY_COLORS = {new java.awt.Color(0xf4a6a6), new java.awt.Color(0xfff2ae),
         new java.awt.Color(0x9fd89f)};
 
-    /** One cell with what its journal says; tOnset is -1 when the detector found no onset. */
-    record Row(SweepSpec.Cell cell, RunSummary run, int tOnset) {
+    /** One cell with what its journal says. */
+    record Row(SweepSpec.Cell cell, RunSummary run) {
         RunSpec spec() {
             return cell.spec();
         }
@@ -120,7 +120,7 @@ final class SweepReport {
                 b.append(',').append(r.cell().coordinates().get(axis));
             }
             b.append(',').append(String.join(",", run.status().specName(), Integer.toString(run.epoch()),
-                    epochOrEmpty(run.tFit()), epochOrEmpty(r.tOnset()), epochOrEmpty(run.tGrok()),
+                    epochOrEmpty(run.tFit()), epochOrEmpty(run.tOnset()), epochOrEmpty(run.tGrok()),
                     run.last() == null ? "" : num(run.last().trainAccuracy()),
                     run.lastEvaluated() == null ? "" : num(run.lastEvaluated().testAccuracy()),
                     run.last() == null ? "" : num(run.last().trainLoss()),
@@ -154,7 +154,7 @@ final class SweepReport {
             b.append("| ").append(String.join(" | ", r.cell().runId(), r.cell().variant(), num(s.alpha()),
                     num(s.optimizer().weightDecay()), Integer.toString(s.width()), seed(s),
                     run.status().specName() + (run.reason() == null ? "" : " (" + run.reason() + ")"),
-                    run.epoch() + "/" + s.epochs(), epochOrNone(run.tFit()), epochOrNone(r.tOnset()),
+                    run.epoch() + "/" + s.epochs(), epochOrNone(run.tFit()), epochOrNone(run.tOnset()),
                     epochOrNone(run.tGrok()), run.last() == null ? NONE : num3(run.last().trainAccuracy()),
                     num3(r.testAccuracy()))).append(" |\n");
         }

@@ -42,8 +42,8 @@ class SweepReportTest {
             int epochs = diverged ? 5 : c.spec().epochs();
             EpochMetrics last = new EpochMetrics(epochs, 0.001, 1.0, 0.5, acc, 1, 1, 0, 0);
             RunSummary s = new RunSummary(c.runId(), c.spec(), diverged ? RunStatus.FAILED : RunStatus.COMPLETED, epochs,
-                    last, last, 20, tGrok, null, epochs, true, null);
-            rows.add(new SweepReport.Row(c, s, tGrok > 0 ? tGrok - 10 : -1));
+                    last, last, 20, tGrok, null, epochs, true, null, tGrok > 0 ? tGrok - 10 : -1);
+            rows.add(new SweepReport.Row(c, s));
         }
         return new SweepReport(SWEEP, rows, org.grokscope.compute.train.EventSettings.create(
                 com.typesafe.config.ConfigFactory.load()));
@@ -72,7 +72,7 @@ class SweepReportTest {
         List<SweepReport.Row> rows = new ArrayList<>();
         for (SweepSpec.Cell c : sweep.cells()) {
             rows.add(new SweepReport.Row(c, new RunSummary(c.runId(), c.spec(), RunStatus.COMPLETED, c.spec().epochs(),
-                    null, null, -1, -1, null, c.spec().epochs(), true, null), -1));
+                    null, null, -1, -1, null, c.spec().epochs(), true, null, -1)));
         }
         List<String> lines = new SweepReport(sweep, rows, org.grokscope.compute.train.EventSettings.create(
                 ConfigFactory.load())).csv().lines().toList();
