@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.grokscope.compute.task.Dataset;
+import org.grokscope.compute.task.Split;
 import org.grokscope.compute.task.Tasks;
 import org.grokscope.protocol.OptimizerKind;
 import org.grokscope.protocol.RunSpec;
@@ -62,7 +64,8 @@ public final class SpecOptions {
             user = resolve(user.withFallback(parseFile(specFile, "spec")), specFile, "spec");
         }
         RunSpec spec = RunSpecs.fromConfig(user);
-        Tasks.parse(spec.task(), spec.p());
+        // the split is checked here, not when a trainer starts: a run journaled only to fail is worse
+        Split.trainSize(Dataset.size(Tasks.parse(spec.task(), spec.p())), spec.alpha());
         rejectUnusedFlags(spec, flags);
         return spec;
     }

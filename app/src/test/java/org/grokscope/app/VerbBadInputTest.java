@@ -29,6 +29,8 @@ class VerbBadInputTest {
     static Path aFile;
     static Path sweepFile;
     static Path aDirectoryPng;
+    static Path emptySplit;
+    static Path emptySplitSweep;
 
     @BeforeAll
     static void oneRun() throws IOException {
@@ -39,6 +41,10 @@ class VerbBadInputTest {
         aFile = Files.writeString(dir.resolve("a-file"), "not a directory");
         aDirectoryPng = Files.createDirectories(dir.resolve("plots.png"));
         sweepFile = Files.writeString(dir.resolve("sw.conf"), "name = v\nbase { p = 11, width = 16, epochs = 4 }\n");
+        // 0.005 of 121 pairs is no training pair at all
+        emptySplit = Files.writeString(dir.resolve("tiny.conf"), "p = 11\nwidth = 16\nepochs = 4\nalpha = 0.005\n");
+        emptySplitSweep = Files.writeString(dir.resolve("tiny-sweep.conf"),
+                "name = t\nbase { p = 11, width = 16, epochs = 4 }\ngrid { alpha = [0.5, 0.005] }\n");
     }
 
     static Stream<Arguments> cases() {
@@ -70,7 +76,10 @@ class VerbBadInputTest {
                 Arguments.of(List.of("resume", "r1", "--data", missing), "--data:", "no grokscope journal"),
                 Arguments.of(List.of("export", "r1", "--data", missing), "--data:", "no grokscope journal"),
                 Arguments.of(List.of("replay", "r1", "--data", missing), "--data:", "no grokscope journal"),
-                Arguments.of(List.of("bench", "--backend", "opencl", "--batch", "1000000"), "--batch:", "GiB of host memory"));
+                Arguments.of(List.of("bench", "--backend", "opencl", "--batch", "1000000"), "--batch:", "GiB of host memory"),
+                Arguments.of(List.of("run", emptySplit.toString(), "--data", missing), "alpha:", "training set empty"),
+                Arguments.of(List.of("sweep", emptySplitSweep.toString(), "--dry-run", "--data", missing), "alpha",
+                        "training set empty"));
     }
 
     @ParameterizedTest(name = "{0}")

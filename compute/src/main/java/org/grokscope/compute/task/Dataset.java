@@ -19,8 +19,8 @@ public record Dataset(int p, int[] n, int[] m, int[] q) {
         }
     }
 
-    /** Every pair the task defines, ordered by n and then by m. */
-    public static Dataset of(Task task) {
+    /** How many pairs the task defines, without building the table: what a spec check needs. */
+    public static int size(Task task) {
         int p = task.p();
         long pairs = (long) p * p;
         if (pairs > Integer.MAX_VALUE - 8) {
@@ -34,6 +34,13 @@ public record Dataset(int p, int[] n, int[] m, int[] q) {
                 }
             }
         }
+        return count;
+    }
+
+    /** Every pair the task defines, ordered by n and then by m. */
+    public static Dataset of(Task task) {
+        int p = task.p();
+        int count = size(task);
         int[] n = new int[count];
         int[] m = new int[count];
         int[] q = new int[count];

@@ -21,10 +21,28 @@ public record Split(Dataset train, Dataset test) {
      * @throws SpecException field {@code alpha} unless 0 < alpha < 1 and both parts are non-empty
      */
     public static Split of(Dataset all, double alpha, long seed) {
+        int size = all.size();
+        int trainSize = trainSize(size, alpha);
+        int[] order = new int[size];
+        for (int i = 0; i < size; i++) {
+            order[i] = i;
+        }
+        new SplitMix64(seed).shuffle(order);
+        return new Split(all.select(Arrays.copyOfRange(order, 0, trainSize)),
+                all.select(Arrays.copyOfRange(order, trainSize, size)));
+    }
+
+    /**
+     * floor(alpha·size) with alpha as the decimal it prints as; the check that verbs run on a spec
+     * before anything is journaled, so a split with an empty part is a user error, not a run that
+     * fails once started.
+     *
+     * @throws SpecException field {@code alpha} unless 0 < alpha < 1 and both parts are non-empty
+     */
+    public static int trainSize(int size, double alpha) {
         if (!(alpha > 0 && alpha < 1)) {
             throw new SpecException("alpha", "must be in (0, 1), got " + format(alpha));
         }
-        int size = all.size();
         int trainSize = BigDecimal.valueOf(alpha).multiply(BigDecimal.valueOf(size))
                 .setScale(0, RoundingMode.FLOOR).intValueExact();
         if (trainSize == 0) {
@@ -35,13 +53,7 @@ public record Split(Dataset train, Dataset test) {
             throw new SpecException("alpha", "alpha=" + format(alpha) + " of " + size
                     + " pairs leaves the test set empty; lower alpha");
         }
-        int[] order = new int[size];
-        for (int i = 0; i < size; i++) {
-            order[i] = i;
-        }
-        new SplitMix64(seed).shuffle(order);
-        return new Split(all.select(Arrays.copyOfRange(order, 0, trainSize)),
-                all.select(Arrays.copyOfRange(order, trainSize, size)));
+        return trainSize;
     }
 
     private static String format(double v) {
