@@ -28,6 +28,7 @@ import org.grokscope.compute.train.TrainingRun;
 import org.grokscope.protocol.EpochMetrics;
 import org.grokscope.protocol.RunSpec;
 import org.grokscope.protocol.RunStatus;
+import org.grokscope.protocol.SpecException;
 import org.grokscope.protocol.events.CheckpointSaved;
 import org.grokscope.protocol.events.EpochCompleted;
 import org.grokscope.protocol.events.RunCompleted;
@@ -209,7 +210,9 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
                 ctx -> new Trainer(ctx, runId, settings, faults, failures, train, ended, useSnapshots, group));
         return Behaviors.supervise(trainer).onFailure(TrainingFault.class,
                 SupervisorStrategy.restartWithBackoff(settings.minBackoff(), settings.maxBackoff(),
-                        settings.randomFactor()).withMaxRestarts(settings.maxRestarts()));
+                        settings.randomFactor()).withMaxRestarts(settings.maxRestarts())
+                        // onChunkFailed says it in one line; the stack trace is at debug level
+                        .withLoggingEnabled(false));
     }
 
     public static PersistenceId persistenceId(String runId) {
@@ -462,10 +465,30 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
     private Effect<RunEvent, State> onChunkFailed(State state, ChunkFailed failed) {
         chunkInFlight = false;
         Throwable error = failed.error();
+        if (error instanceof org.grokscope.compute.backend.opencl.OpenClException) {
+            // this machine cannot run the backend the spec asks for: restarts cannot help, another
+            // machine (or a driver) can, so the run stays resumable
+            String reason = error.getMessage() + "; resume it where the backend can run";
+            // the caller shows the reason with the run's end; the log has it for the record
+            context.getLog().info("run {} paused: {}", runId, reason);
+            return Effect().persist(new RunPaused(state.epoch()))
+                    .thenRun(s -> {
+                        leaveGroup();
+                        ended.tell(new Ended(runId, RunStatus.PAUSED, reason, context.getSelf(),
+                                lastSequenceNumber(context), s));
+                    })
+                    .thenUnstashAll();
+        }
+        if (error instanceof SpecException) {
+            // the spec itself cannot train (say, a split with no training pairs): it never will
+            context.getLog().info("run {} failed: {}", runId, error.getMessage());
+            return Effect().persist(new RunFailed(state.epoch(), error.getMessage())).thenRun(this::announceEnd);
+        }
         String reason = error.getClass().getSimpleName() + ": " + error.getMessage();
         failures.put(runId, reason);
         context.getLog().warn("run {} failed at epoch {}: {}; restarting from its last checkpoint", runId,
                 state.epoch(), reason);
+        context.getLog().debug("run {} fault", runId, error);
         throw new TrainingFault(reason, error);
     }
 
