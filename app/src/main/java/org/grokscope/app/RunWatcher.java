@@ -103,7 +103,8 @@ final class RunWatcher {
                 if (!interrupted.get()) {
                     reportEnded(runs.size());
                 }
-                if (progress && System.nanoTime() - last >= interval.toNanos()) {
+                // after Ctrl-C the hook reports; a progress block now would list dropped runs as queued
+                if (progress && !interrupted.get() && System.nanoTime() - last >= interval.toNanos()) {
                     printProgress(runs.keySet(), (System.nanoTime() - last) / 1e9);
                     last = System.nanoTime();
                 }
@@ -140,6 +141,13 @@ final class RunWatcher {
             while (node.activeRuns().containsValue(RunStatus.RUNNING) && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
+            try {
+                // the onset detectors and analyzers read up to each pause, as at a normal end, so the
+                // alerts of epochs already journaled are raised now, not at some later resume
+                node.<Integer>ask(RunSupervisor.WhenDetectorsDone::new);
+            } catch (IllegalStateException slow) {
+                out.println("(the analyzers did not finish reading in time; resuming the runs lets them finish)");
+            }
             out.println();
             out.println("paused " + paused.active() + " run(s); the journal in " + node.dataDir() + " is complete.");
             if (!paused.dropped().isEmpty() && sweepCommand == null) {
@@ -149,10 +157,12 @@ final class RunWatcher {
             if (sweepCommand != null) {
                 out.println("  continue with: " + sweepCommand);
             }
-            for (Map.Entry<String, RunStatus> e : ended.entrySet()) {
-                if (sweepCommand == null && e.getValue() == RunStatus.PAUSED) {
-                    out.println("  resume with: grokscope resume " + e.getKey() + " --data " + node.dataDir());
-                }
+            List<String> pausedIds = ended.entrySet().stream().filter(e -> e.getValue() == RunStatus.PAUSED)
+                    .map(Map.Entry::getKey).toList();
+            if (sweepCommand == null && !pausedIds.isEmpty()) {
+                // one command: a second process cannot open the data directory beside the first
+                out.println("  resume with: grokscope resume " + String.join(" ", pausedIds) + " --data "
+                        + node.dataDir());
             }
             out.flush();
         } catch (Exception e) {
@@ -219,9 +229,4 @@ final class RunWatcher {
         RunsCommand.printTable(out, ids.stream().map(node::summary).toList());
     }
 
-    static Map<String, RunSpec> single(String id, RunSpec spec) {
-        Map<String, RunSpec> m = new LinkedHashMap<>();
-        m.put(id, spec);
-        return m;
-    }
 }
