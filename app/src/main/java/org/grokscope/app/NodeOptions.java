@@ -40,12 +40,17 @@ public final class NodeOptions {
      * otherwise leave an empty journal behind).
      */
     RunSystem openExisting(Config config) {
+        return openExisting(config, 1);
+    }
+
+    /** As {@link #openExisting(Config)}, with slots for {@code runs} runs (resume of several). */
+    RunSystem openExisting(Config config, int runs) {
         Path dir = dataDir(config);
         if (!hasJournal(dir)) {
             throw new SpecException("--data", "no grokscope journal in " + dir
                     + " (give the --data your runs were started with)");
         }
-        return open(config, 1);
+        return open(config, runs);
     }
 
     /** The checks open makes before it touches the disk, for verbs that may not open the node. */

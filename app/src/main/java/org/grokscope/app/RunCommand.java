@@ -75,8 +75,10 @@ public final class RunCommand implements Callable<Integer> {
             List<String> existing = n.runIds();
             for (String runId : runs.keySet()) {
                 if (existing.contains(runId)) {
-                    throw new SpecException("--id", "run '" + runId + "' already exists in " + n.dataDir()
-                            + "; use grokscope resume " + runId);
+                    org.grokscope.protocol.RunStatus status = n.summary(runId).status();
+                    throw new SpecException("--id", "run '" + runId + "' already exists in " + n.dataDir() + " ("
+                            + status.specName() + ")" + (status.terminal() ? "; choose another --id"
+                                    : "; continue it with grokscope resume " + runId + " --data " + n.dataDir()));
                 }
             }
             return new RunWatcher(n, command.commandLine().getOut(), app.plainInterval()).runAll(runs, !noProgress);

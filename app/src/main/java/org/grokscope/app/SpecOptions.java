@@ -86,12 +86,20 @@ public final class SpecOptions {
         }
     }
 
-    /** A spec file's name without extension, safe as a file name and run id. */
+    /** Longest base name kept: a run id adds a time stamp, and snapshot file names add more. */
+    static final int MAX_BASE_NAME = 80;
+
+    /**
+     * A spec file's name without extension, safe as a file name and run id: the characters --id
+     * allows, no leading '-' (picocli would read the id as an option) and at most
+     * {@link #MAX_BASE_NAME} characters (snapshot files embed it).
+     */
     static String baseName(Path specFile) {
         String name = specFile.getFileName().toString();
         int dot = name.lastIndexOf('.');
         String base = dot > 0 ? name.substring(0, dot) : name;
-        return base.replaceAll("[^A-Za-z0-9._-]", "_");
+        base = base.replaceAll("[^A-Za-z0-9._-]", "_").replaceFirst("^[^A-Za-z0-9]", "_");
+        return base.length() > MAX_BASE_NAME ? base.substring(0, MAX_BASE_NAME) : base;
     }
 
     static Config readFile(Path file) {

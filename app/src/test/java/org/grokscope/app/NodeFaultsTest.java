@@ -88,6 +88,66 @@ class NodeFaultsTest {
         assertTrue(log.contains("resume with: grokscope resume long"), log);
     }
 
+    /**
+     * Runs a Ctrl-C (here SIGTERM) paused together are resumed together by one command, as the
+     * pause message prints it; a second process could not open the data directory beside the first.
+     * An unknown id among them moves nothing.
+     */
+    @Test
+    void runsPausedTogetherResumeTogether() throws Exception {
+        Path data = dir.resolve("together");
+        Path a = spec("ta", 16, 100000, 0);
+        Path b = spec("tb", 16, 100000, 0);
+        Process first = child("run", a.toString(), b.toString(), "--max-concurrent", "2", "--data", data.toString(),
+                "--no-progress");
+        awaitLog("started tb-", 30);
+        Thread.sleep(500);
+        first.destroy();
+        assertTrue(first.waitFor(60, TimeUnit.SECONDS));
+        String log = Files.readString(dir.resolve("child.log"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("resume with: grokscope resume (t[ab]-\\S+) (t[ab]-\\S+) --data")
+                .matcher(log);
+        assertTrue(m.find(), "one resume line for both runs: " + log);
+        String ida = m.group(1);
+        String idb = m.group(2);
+        java.util.Map<String, Integer> before = new java.util.HashMap<>();
+        try (RunSystem node = RunSystem.open(data, ConfigFactory.load(), 1, "test", FaultHook.NONE)) {
+            for (String id : List.of(ida, idb)) {
+                assertEquals(RunStatus.PAUSED, node.summary(id).status());
+                before.put(id, node.summary(id).epoch());
+            }
+        }
+
+        Cli.Result typo = Cli.run("resume", ida, "nope", "--data", data.toString());
+        assertEquals(Main.USER_ERROR, typo.code(), typo.err());
+        assertTrue(typo.err().contains("no run 'nope'"), typo.err());
+
+        Files.writeString(dir.resolve("child.log"), "");
+        Process second = child("resume", ida, idb, "--data", data.toString(), "--no-progress");
+        awaitLog("started " + ida + " (resumed)", 30);
+        awaitLog("started " + idb + " (resumed)", 30);
+        Thread.sleep(1000);
+        second.destroy();
+        assertTrue(second.waitFor(60, TimeUnit.SECONDS));
+        try (RunSystem node = RunSystem.open(data, ConfigFactory.load(), 1, "test", FaultHook.NONE)) {
+            for (String id : List.of(ida, idb)) {
+                RunSummary s = node.summary(id);
+                assertEquals(RunStatus.PAUSED, s.status());
+                assertTrue(s.contiguous());
+                assertTrue(s.epoch() > before.get(id), id + " trained on: " + before.get(id) + " -> " + s.epoch());
+            }
+        }
+    }
+
+    private void awaitLog(String text, int seconds) throws Exception {
+        long deadline = System.currentTimeMillis() + seconds * 1000L;
+        while (!Files.readString(dir.resolve("child.log")).contains(text)) {
+            assertTrue(System.currentTimeMillis() < deadline, "no '" + text + "' in " + Files.readString(
+                    dir.resolve("child.log")));
+            Thread.sleep(100);
+        }
+    }
+
     @Test
     void corruptSnapshotFallsBackWithoutHarmingOtherRuns() throws Exception {
         Path data = dir.resolve("snap");

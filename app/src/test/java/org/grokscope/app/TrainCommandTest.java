@@ -73,4 +73,15 @@ class TrainCommandTest {
         assertEquals(29, s.p());
         assertEquals(0.5, s.optimizer().beta1());
     }
+
+    @Test
+    void specBaseNamesMakeUsableRunIds() {
+        assertEquals("add-p97", SpecOptions.baseName(Path.of("config/add-p97.conf")));
+        // a leading '-' would make the run id read as an option by resume, stop and export
+        assertEquals("_x", SpecOptions.baseName(Path.of("./-x.conf")));
+        assertEquals("a_b_c", SpecOptions.baseName(Path.of("a b#c.conf")));
+        String longName = "n".repeat(250);
+        assertEquals(SpecOptions.MAX_BASE_NAME, SpecOptions.baseName(Path.of(longName + ".conf")).length(),
+                "snapshot file names embed the run id");
+    }
 }
