@@ -149,7 +149,8 @@ public final class SweepCommand implements Callable<Integer> {
             OutputPaths.directory(dir, "--out");
             writeMembers(members, cells);
             if (!toRun.isEmpty()) {
-                String again = "grokscope sweep " + file + " --data " + n.dataDir() + (out == null ? "" : " --out " + out);
+                String again = "grokscope sweep " + file + " --data " + n.dataDir() + (out == null ? "" : " --out " + out)
+                        + (node.maxConcurrent == null ? "" : " --max-concurrent " + node.maxConcurrent);
                 new RunWatcher(n, stdout, app.plainInterval()).forSweep(again).runAll(toRun, !noProgress);
             }
             List<SweepReport.Row> rows = new ArrayList<>();
