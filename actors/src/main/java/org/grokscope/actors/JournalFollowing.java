@@ -35,12 +35,10 @@ final class JournalFollowing {
         ActorRef<C> self = context.getSelf();
         LeveldbReadJournal journal = PersistenceQuery.get(system)
                 .getReadJournalFor(LeveldbReadJournal.class, LeveldbReadJournal.Identifier());
+        long chunk = system.settings().config().getLong("pekko.persistence.query.journal.leveldb.max-buffer-size");
         CompletionStage<Done> redelivered = ownId == null
                 ? CompletableFuture.completedFuture(Done.getInstance())
-                : journal.currentEventsByPersistenceId(ownId, 0L, Long.MAX_VALUE)
-                        .map(EventEnvelope::event)
-                        .filter(e -> e instanceof DetectorEvent)
-                        .runForeach(e -> alerts.publish(runId, (DetectorEvent) e), system);
+                : redeliver(journal, system, ownId, 1L, chunk, runId, alerts);
         redelivered.whenComplete((d, failure) -> {
             if (failure != null) {
                 system.log().warn("cannot read {} to redeliver its alerts: {}", ownId, failure.toString());
@@ -50,5 +48,26 @@ final class JournalFollowing {
                     .runWith(Sink.ignore(), system)
                     .whenComplete((done, error) -> self.tell(ended));
         });
+    }
+
+    /**
+     * Hands the findings in {@code ownId}'s journal to the sink, reading it in bounded ranges of
+     * the query buffer's size: one open-ended current query over a journal of buffer + 1 events
+     * never completes in Pekko's LevelDB read journal (see RunSystem's reads, which do the same).
+     */
+    private static CompletionStage<Done> redeliver(LeveldbReadJournal journal, ActorSystem<?> system, String ownId,
+                                                   long from, long chunk, String runId, AlertSink alerts) {
+        return journal.currentEventsByPersistenceId(ownId, from, from + chunk - 1).runWith(Sink.seq(), system)
+                .thenCompose(envelopes -> {
+                    if (envelopes.isEmpty()) {
+                        return CompletableFuture.completedFuture(Done.getInstance());
+                    }
+                    for (EventEnvelope e : envelopes) {
+                        if (e.event() instanceof DetectorEvent finding) {
+                            alerts.publish(runId, finding);
+                        }
+                    }
+                    return redeliver(journal, system, ownId, from + chunk, chunk, runId, alerts);
+                });
     }
 }
