@@ -25,6 +25,7 @@ import org.grokscope.protocol.events.AnalysisRecorded;
 import org.grokscope.protocol.events.AnalyzerEvent;
 import org.grokscope.protocol.events.PrecursorDetected;
 import org.grokscope.protocol.events.CheckpointSaved;
+import org.grokscope.protocol.events.EpochCompleted;
 import org.grokscope.protocol.events.RunCompleted;
 import org.grokscope.protocol.events.RunEvent;
 import org.grokscope.protocol.events.RunFailed;
@@ -36,8 +37,9 @@ import org.grokscope.protocol.serialization.KryoSerializable;
  * the configured analyzers off the actor and journals the results as AnalysisRecorded under
  * {@code analysis-<run>}. The state remembers the last analyzed epoch per analyzer set, version
  * and parameters, so restarts never recompute or duplicate a result; a new version or parameter
- * set starts from the first checkpoint. It also raises the IPR-acceleration precursor (once). Stops when the run ends, or, for a pause, once it has read
- * up to the pause the supervisor tells it about.
+ * set starts from the first checkpoint. It also raises the IPR-acceleration precursor, once, and
+ * only before test accuracy has reached the grok threshold. Stops when the run ends, or, for a
+ * pause, once it has read up to the pause the supervisor tells it about.
  */
 public final class Analyzer extends EventSourcedBehavior<Analyzer.Command, AnalyzerEvent, Analyzer.State> {
 
@@ -96,6 +98,12 @@ public final class Analyzer extends EventSourcedBehavior<Analyzer.Command, Analy
 
     private final EventSettings events;
     private final AlertSink alerts;
+    /**
+     * t_grok and the streak of evaluations at the grok threshold, over the run's epochs read so
+     * far; a checkpoint is analysed before the next event is read, so at its result this is the
+     * state at its epoch.
+     */
+    private org.grokscope.compute.train.GrokProgress grok = org.grokscope.compute.train.GrokProgress.START;
 
     private Analyzer(ActorContext<Command> context, String runId, CheckpointAnalysis analysis, EventSettings events,
                      AlertSink alerts) {
@@ -135,7 +143,10 @@ public final class Analyzer extends EventSourcedBehavior<Analyzer.Command, Analy
         List<AnalyzerEvent> toJournal = new ArrayList<>();
         toJournal.add(result);
         PrecursorDetected precursor = null;
-        if (!state.iprAlerted() && !Double.isNaN(ipr) && !Double.isNaN(state.previousIpr())
+        // a precursor comes before the jump: once test accuracy has reached the grok threshold at
+        // the checkpoint's epoch, a steep IPR rise is grokking itself, not a sign of it
+        boolean beforeTheJump = grok.tGrok() < 0 && grok.streak() == 0;
+        if (beforeTheJump && !state.iprAlerted() && !Double.isNaN(ipr) && !Double.isNaN(state.previousIpr())
                 && state.previousIprEpoch() < state.lastIprEpoch() && state.lastIprEpoch() < result.epoch()
                 && events.iprAccelerates(state.firstIpr(), state.previousIprEpoch(), state.previousIpr(),
                         state.lastIprEpoch(), state.lastIpr(), result.epoch(), ipr)) {
@@ -164,6 +175,9 @@ public final class Analyzer extends EventSourcedBehavior<Analyzer.Command, Analy
         RunEvent event = observed.event();
         read = observed.sequenceNr();
         boolean current = state.key().equals(key);
+        if (event instanceof EpochCompleted epoch) {
+            grok = grok.next(epoch.metrics(), events);
+        }
         if (event instanceof CheckpointSaved c && (!current || c.epoch() > state.lastEpoch())) {
             // the numerics run off the actor; the ack waits for the result to be journaled
             ActorRef<Command> self = context.getSelf();
