@@ -150,12 +150,17 @@ class AlertsTest {
         }
         List<String> before = alerts(data);
         assertEquals(1, before.stream().filter(l -> l.contains("grokking-detected")).count(), before.toString());
+        // 8 checkpoint analyses and the precursor: 2 × 4 + 1 events, the count at which one
+        // open-ended current query never completes when the query buffer holds 4
+        Config smallBuffer = ConfigFactory.parseString("pekko.persistence.query.journal.leveldb.max-buffer-size = 4\n"
+                + "grokscope.supervisor.catch-up-timeout = 60s").withFallback(ConfigFactory.load());
         assertEquals(1, before.stream().filter(l -> l.contains("ipr-acceleration")).count(), before.toString());
         // the kill -9 landed after both findings were journaled and before their lines were written
         Files.write(data.resolve("alerts.jsonl"), before.stream()
                 .filter(l -> !l.contains("\"run\":\"g\"")).toList());
 
-        try (RunSystem node = RunSystem.open(data, ConfigFactory.load(), 1, "test", FaultHook.NONE)) {
+        try (RunSystem node = RunSystem.open(data, smallBuffer, 1, "test", FaultHook.NONE)) {
+            assertEquals(9, node.analyses("g").size() + 1, "the analyzer's journal, precursor included");
             assertEquals(2, node.undeliveredAlerts("g"));
             assertTrue(node.followersBehind("g"), "an undelivered alert counts as followers behind");
             assertEquals(0, node.catchUp("g"), "nothing new to journal");
@@ -168,11 +173,36 @@ class AlertsTest {
         assertEquals(epochOf(before, "grokking-detected", "t_onset"), epochOf(after, "grokking-detected", "t_onset"));
         assertEquals(epochOf(before, "ipr-acceleration", "epoch"), epochOf(after, "ipr-acceleration", "epoch"));
 
-        try (RunSystem node = RunSystem.open(data, ConfigFactory.load(), 1, "test", FaultHook.NONE)) {
+        try (RunSystem node = RunSystem.open(data, smallBuffer, 1, "test", FaultHook.NONE)) {
             assertTrue(!node.followersBehind("g"));
             node.catchUp("g");
         }
         assertEquals(after, alerts(data), "a second start repeats nothing");
+    }
+
+    /**
+     * With checkpoints every 120 epochs the IPR of this run first accelerates between 240 and 360,
+     * after it grokked (t_grok 324): that is the jump itself, not a precursor of it, so no alert.
+     */
+    @Test
+    void noIprPrecursorOnceTheRunHasGrokked() throws Exception {
+        Path data = dir.resolve("late");
+        RunSpec coarse = new RunSpec("add", 23, 0.8, 1, 1, 128, Activation.QUAD, Parametrization.MEAN_FIELD,
+                LossKind.MSE, new OptimizerSpec(OptimizerKind.ADAMW, 0.01, 0, false, 1.0, 0.9, 0.98, 1e-8), 600, 0, 1,
+                120, BackendKind.CPU);
+        try (RunSystem node = RunSystem.open(data, ConfigFactory.load(), 1, "test", FaultHook.NONE)) {
+            finish(node, "late", coarse);
+            assertTrue(node.summary("late").tGrok() > 0 && node.summary("late").tGrok() < 360,
+                    "grokked before the checkpoint at 360: " + node.summary("late").tGrok());
+            assertEquals(5, node.analyses("late").size());
+            assertTrue(node.detections("late").stream().noneMatch(
+                    d -> d instanceof org.grokscope.protocol.events.PrecursorDetected p
+                            && p.kind().equals(org.grokscope.protocol.events.PrecursorDetected.IPR_ACCELERATION)),
+                    node.detections("late").toString());
+        }
+        List<String> lines = alerts(data);
+        assertEquals(1, lines.stream().filter(l -> l.contains("grokking-detected")).count(), lines.toString());
+        assertEquals(0, lines.stream().filter(l -> l.contains("ipr-acceleration")).count(), lines.toString());
     }
 
     /** An alert raised just before exit still gets its retries: close waits for them. */
