@@ -301,7 +301,7 @@ public final class BatchTrainer extends AbstractBehavior<BatchTrainer.Command> {
                     fresh.get(id).add(m);
                     anyFresh = true;
                 }
-                if (!Double.isFinite(m.trainLoss())) {
+                if (org.grokscope.compute.train.Divergence.of(m)) {
                     diverged.put(id, true);
                     anyDiverged = true;
                 }

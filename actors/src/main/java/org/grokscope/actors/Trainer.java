@@ -593,7 +593,7 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
             if (isFresh) {
                 fresh.add(m);
             }
-            if (!Double.isFinite(m.trainLoss())) {
+            if (org.grokscope.compute.train.Divergence.of(m)) {
                 diverged = true;
                 break;
             }

@@ -79,8 +79,9 @@ public final class TrainCommand implements Callable<Integer> {
                     lastEvaluated = m;
                 }
                 progress.update(m, lastEvaluated);
-                if (!Double.isFinite(m.trainLoss())) {
-                    stdout.printf(Locale.ROOT, "diverged at epoch %d: train loss %s%n", e, m.trainLoss());
+                if (org.grokscope.compute.train.Divergence.of(m)) {
+                    stdout.printf(Locale.ROOT, "diverged at epoch %d: %s%n", e,
+                            org.grokscope.compute.train.Divergence.describe(m));
                     return Main.FAILURE;
                 }
             }

@@ -61,6 +61,7 @@ class BadInputTest {
                 Arguments.of("eval-every zero", List.of("--eval-every", "0"), "eval-every:", "[1,"),
                 Arguments.of("momentum one", List.of("--optimizer", "gd", "--momentum", "1"), "optimizer.momentum:", "[0, 1)"),
                 Arguments.of("beta2 one", List.of("--beta2", "1"), "optimizer.beta2:", "[0, 1)"),
+                Arguments.of("eps zero in float32", List.of("--eps", "1e-50"), "optimizer.eps:", "smallest normal float32"),
                 Arguments.of("nesterov with adamw", List.of("--nesterov"), "optimizer.nesterov:", "gd"),
                 Arguments.of("missing file", List.of(dir.resolve("nope.conf").toString()), "spec:", "not found"),
                 Arguments.of("spec is a directory", List.of(directory.toString()), "spec:", "not a readable file"),

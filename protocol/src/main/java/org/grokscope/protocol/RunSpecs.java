@@ -38,6 +38,12 @@ public final class RunSpecs {
                 get(c, "optimizer.beta1", Config::getDouble, "a number"),
                 get(c, "optimizer.beta2", Config::getDouble, "a number"),
                 get(c, "optimizer.eps", Config::getDouble, "a number"));
+        if (opt.eps() < Float.MIN_NORMAL) {
+            // checked on input, not in OptimizerSpec, so journals are read whatever they hold:
+            // training runs in float32, where a smaller eps is 0 or subnormal and 0/0 gives NaN weights
+            throw new SpecException("optimizer.eps", "must be at least " + Float.MIN_NORMAL
+                    + " (the smallest normal float32; training runs in float32), got " + opt.eps());
+        }
         return new RunSpec(
                 get(c, "task", Config::getString, "a string"),
                 (int) ConfigValues.integer(c, "p", "p", RunSpec.MIN_P, RunSpec.MAX_P),
