@@ -104,6 +104,13 @@ public final class PlotCommand implements Callable<Integer> {
                 if (reference.lastCheckpoint() == null) {
                     throw new org.grokscope.protocol.SpecException("--compare", "run '" + compare + "' has no checkpoint");
                 }
+                if (reference.spec().p() != summary.spec().p()) {
+                    // IPR and phase histograms are over p frequencies, and accuracy over p classes:
+                    // a reference at another p is no ceiling for this run (widths may differ)
+                    throw new org.grokscope.protocol.SpecException("--compare", "run '" + compare + "' has p = "
+                            + reference.spec().p() + ", run '" + runId + "' has p = " + summary.spec().p()
+                            + "; compare runs of the same p");
+                }
             }
             for (RunEvent e : n.events(runId)) {
                 if (e instanceof EpochCompleted ec) {

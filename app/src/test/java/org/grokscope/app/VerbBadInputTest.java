@@ -38,6 +38,9 @@ class VerbBadInputTest {
         data = dir.resolve("data");
         Cli.Result r = Cli.run("run", spec.toString(), "--id", "r1", "--data", data.toString(), "--no-progress");
         assertEquals(0, r.code(), r.err());
+        Cli.Result r13 = Cli.run("run", spec.toString(), "--p", "13", "--id", "r13", "--data", data.toString(),
+                "--no-progress");
+        assertEquals(0, r13.code(), r13.err());
         aFile = Files.writeString(dir.resolve("a-file"), "not a directory");
         aDirectoryPng = Files.createDirectories(dir.resolve("plots.png"));
         sweepFile = Files.writeString(dir.resolve("sw.conf"), "name = v\nbase { p = 11, width = 16, epochs = 4 }\n");
@@ -62,6 +65,7 @@ class VerbBadInputTest {
                 Arguments.of(List.of("plot", "r1", "--data", d, "--class", "11"), "--class:", "[0, 10]"),
                 Arguments.of(List.of("plot", "r1", "--data", d, "--class", "-1"), "--class:", "[0, 10]"),
                 Arguments.of(List.of("plot", "r1", "--data", d, "--compare", "r1"), "--compare:", "another run"),
+                Arguments.of(List.of("plot", "r1", "--data", d, "--compare", "r13"), "--compare:", "same p"),
                 Arguments.of(List.of("analytic", "--p", "11", "--widths", "16", "--plot", aDirectoryPng.toString()),
                         "--plot:", "is a directory"),
                 Arguments.of(List.of("runs", "--data", ""), "--data:", "must not be empty"),
