@@ -46,7 +46,7 @@ public final class SpecOptions {
     @Option(names = "--batch-size", description = "0 for full batch") String batchSize;
     @Option(names = "--eval-every") String evalEvery;
     @Option(names = "--checkpoint-every") String checkpointEvery;
-    @Option(names = "--backend", description = "auto cpu opencl naive (bench: the one backend to measure)") String backend;
+    @Option(names = "--backend", description = "auto cpu opencl naive") String backend;
     @Option(names = "--set", description = "any spec field as path=value, e.g. --set optimizer.eps=1e-6")
     List<String> sets;
 

@@ -218,7 +218,11 @@ public final class SweepCommand implements Callable<Integer> {
         Set<String> all = new TreeSet<>(readMembers(file));
         cells.forEach(c -> all.add(c.runId()));
         Files.createDirectories(file.getParent());
-        Files.write(file, all);
+        // written beside and moved over: a kill between truncating and writing would forget members
+        Path next = file.resolveSibling(file.getFileName() + ".next");
+        Files.write(next, all);
+        Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     /**
