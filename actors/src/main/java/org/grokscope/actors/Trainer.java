@@ -392,13 +392,7 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
         if (diskProblem != null) {
             // the chunk's epochs are recomputed on resume; only a small pause event is written
             context.getLog().error("run {}: {}", runId, diskProblem);
-            return Effect().persist(new RunPaused(state.epoch()))
-                    .thenRun(s -> {
-                        leaveGroup();
-                        ended.tell(new Ended(runId, RunStatus.PAUSED, diskProblem, context.getSelf(),
-                                lastSequenceNumber(context), s));
-                    })
-                    .thenUnstashAll();
+            return pauseFor(state, diskProblem);
         }
         List<RunEvent> events = new ArrayList<>();
         if (chunk.session() != null) {
@@ -462,6 +456,17 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
                 state));
     }
 
+    /** Pauses the run on its own account (no Pause command), telling the supervisor why. */
+    private Effect<RunEvent, State> pauseFor(State state, String reason) {
+        return Effect().persist(new RunPaused(state.epoch()))
+                .thenRun(s -> {
+                    leaveGroup();
+                    ended.tell(new Ended(runId, RunStatus.PAUSED, reason, context.getSelf(),
+                            lastSequenceNumber(context), s));
+                })
+                .thenUnstashAll();
+    }
+
     private Effect<RunEvent, State> onChunkFailed(State state, ChunkFailed failed) {
         chunkInFlight = false;
         Throwable error = failed.error();
@@ -471,13 +476,7 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
             String reason = error.getMessage() + "; resume it where the backend can run";
             // the caller shows the reason with the run's end; the log has it for the record
             context.getLog().info("run {} paused: {}", runId, reason);
-            return Effect().persist(new RunPaused(state.epoch()))
-                    .thenRun(s -> {
-                        leaveGroup();
-                        ended.tell(new Ended(runId, RunStatus.PAUSED, reason, context.getSelf(),
-                                lastSequenceNumber(context), s));
-                    })
-                    .thenUnstashAll();
+            return pauseFor(state, reason);
         }
         if (error instanceof SpecException) {
             // the spec itself cannot train (say, a split with no training pairs): it never will
