@@ -420,6 +420,13 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
             // pipelined: the next chunk trains while this one is journaled
             startChunk(state);
         }
+        if (chunk.error() != null && !resumeAfter) {
+            // a Pause, Stop or MarkFailed waited for this chunk: a restart would drop it with the
+            // stash and train on, so it is carried out instead (a resume recomputes what failed)
+            context.getLog().warn("run {} failed after epoch {}: {}: {}; carrying out the command that waited", runId,
+                    last, chunk.error().getClass().getSimpleName(), chunk.error().getMessage());
+            return events.isEmpty() ? Effect().unstashAll() : Effect().persist(events).thenUnstashAll();
+        }
         if (chunk.error() != null) {
             Runnable fail = () -> context.getSelf().tell(new ChunkFailed(chunk.error()));
             return events.isEmpty() ? Effect().none().thenRun(s -> fail.run())
@@ -470,6 +477,13 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
     private Effect<RunEvent, State> onChunkFailed(State state, ChunkFailed failed) {
         chunkInFlight = false;
         Throwable error = failed.error();
+        if (controlWaiting) {
+            // as in onChunkDone, for a batch's failed chunk: the waiting command is carried out
+            controlWaiting = false;
+            context.getLog().warn("run {} failed at epoch {}: {}: {}; carrying out the command that waited", runId,
+                    state.epoch(), error.getClass().getSimpleName(), error.getMessage());
+            return Effect().unstashAll();
+        }
         if (error instanceof org.grokscope.compute.backend.opencl.OpenClException) {
             // this machine cannot run the backend the spec asks for: restarts cannot help, another
             // machine (or a driver) can, so the run stays resumable

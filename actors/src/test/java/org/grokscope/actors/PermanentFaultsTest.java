@@ -67,4 +67,52 @@ class PermanentFaultsTest {
         }
         assertEquals(1, thrown.get(), "not retried");
     }
+
+    /**
+     * A Pause that arrives while a chunk runs waits for it; when that chunk then faults, the pause
+     * is carried out rather than lost to the restart (which would train the run on).
+     */
+    @Test
+    void aPauseWaitingOnAFaultingChunkIsCarriedOut() throws Exception {
+        RunSpec spec = Runs.small("add", 3, 3000, 100);
+        java.util.concurrent.CountDownLatch inChunk = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        FaultHook faultAfterPause = (runId, epoch) -> {
+            if (epoch == 151 && inChunk.getCount() > 0) {
+                inChunk.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IllegalStateException("injected fault while a pause waits");
+            }
+        };
+        try (RunSystem node = Runs.open(dir, 1, faultAfterPause)) {
+            java.util.concurrent.CompletableFuture<List<Trainer.Ended>> ended = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> {
+                        try {
+                            return Runs.startAndAwait(node, List.of("p"), List.of(spec), Duration.ofSeconds(120));
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+            assertTrue(inChunk.await(60, java.util.concurrent.TimeUnit.SECONDS));
+            node.system().tell(new RunSupervisor.PauseRun("p", node.system().ignoreRef()));
+            Thread.sleep(500); // the pause is now stashed behind the chunk
+            release.countDown();
+            List<Trainer.Ended> result = ended.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(RunStatus.PAUSED, result.get(0).status(), result.toString());
+            RunSummary s = node.summary("p");
+            assertEquals(RunStatus.PAUSED, s.status());
+            assertTrue(s.epoch() < 3000, "paused, not trained to the end: " + s.epoch());
+        }
+        try (RunSystem node = Runs.open(dir, 1, FaultHook.NONE)) {
+            List<Trainer.Ended> ended = Runs.startAndAwait(node, List.of("p"), List.of(spec), Duration.ofSeconds(120));
+            assertEquals(RunStatus.COMPLETED, ended.get(0).status(), ended.toString());
+            RunSummary s = node.summary("p");
+            assertTrue(s.contiguous());
+            assertTrue(Runs.checkpointWeights(s).sameBits(Runs.reference(spec, 1)), "as if never paused");
+        }
+    }
 }
