@@ -415,17 +415,13 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
             events.add(new RunCompleted(last, grok.tFit(), grok.tGrok()));
         }
         boolean resumeAfter = !controlWaiting;
-        controlWaiting = false;
+        if (chunk.error() == null) {
+            // a failed chunk keeps the flag: onChunkFailed carries the waiting command out
+            controlWaiting = false;
+        }
         if (chunk.error() == null && !chunk.diverged() && !chunk.finished() && resumeAfter) {
             // pipelined: the next chunk trains while this one is journaled
             startChunk(state);
-        }
-        if (chunk.error() != null && !resumeAfter) {
-            // a Pause, Stop or MarkFailed waited for this chunk: a restart would drop it with the
-            // stash and train on, so it is carried out instead (a resume recomputes what failed)
-            context.getLog().warn("run {} failed after epoch {}: {}: {}; carrying out the command that waited", runId,
-                    last, chunk.error().getClass().getSimpleName(), chunk.error().getMessage());
-            return events.isEmpty() ? Effect().unstashAll() : Effect().persist(events).thenUnstashAll();
         }
         if (chunk.error() != null) {
             Runnable fail = () -> context.getSelf().tell(new ChunkFailed(chunk.error()));
@@ -478,7 +474,8 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
         chunkInFlight = false;
         Throwable error = failed.error();
         if (controlWaiting) {
-            // as in onChunkDone, for a batch's failed chunk: the waiting command is carried out
+            // a Pause, Stop or MarkFailed waited for this chunk: a restart would drop it with the
+            // stash and train on, so it is carried out instead (a resume recomputes what failed)
             controlWaiting = false;
             context.getLog().warn("run {} failed at epoch {}: {}: {}; carrying out the command that waited", runId,
                     state.epoch(), error.getClass().getSimpleName(), error.getMessage());

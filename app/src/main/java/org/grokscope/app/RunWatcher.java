@@ -3,7 +3,6 @@ package org.grokscope.app;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -228,5 +227,4 @@ final class RunWatcher {
     void printTable(List<String> ids) {
         RunsCommand.printTable(out, ids.stream().map(node::summary).toList());
     }
-
 }

@@ -10,9 +10,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.grokscope.compute.task.Dataset;
 import org.grokscope.compute.task.Split;
-import org.grokscope.compute.task.Tasks;
 import org.grokscope.protocol.OptimizerKind;
 import org.grokscope.protocol.RunSpec;
 import org.grokscope.protocol.RunSpecs;
@@ -65,7 +63,7 @@ public final class SpecOptions {
         }
         RunSpec spec = RunSpecs.fromConfig(user);
         // the split is checked here, not when a trainer starts: a run journaled only to fail is worse
-        Split.trainSize(Dataset.size(Tasks.parse(spec.task(), spec.p())), spec.alpha());
+        Split.check(spec);
         rejectUnusedFlags(spec, flags);
         return spec;
     }

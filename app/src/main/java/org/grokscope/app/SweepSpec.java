@@ -19,9 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.grokscope.compute.task.Dataset;
 import org.grokscope.compute.task.Split;
-import org.grokscope.compute.task.Tasks;
 import org.grokscope.protocol.ConfigValues;
 import org.grokscope.protocol.RunSpec;
 import org.grokscope.protocol.RunSpecs;
@@ -345,7 +343,7 @@ public record SweepSpec(String name, Integer maxConcurrent, List<String> axes, L
         Config base = g.base();
         try {
             RunSpec spec = RunSpecs.fromConfig(cellConfig(g, variantName, values, runId));
-            Split.trainSize(Dataset.size(Tasks.parse(spec.task(), spec.p())), spec.alpha());
+            Split.check(spec);
             return new Cell(runId, Collections.unmodifiableMap(new LinkedHashMap<>(coordinates)), spec);
         } catch (SpecException e) {
             String problem = e.getMessage().substring(e.field().length() + 2) + " (cell " + runId + ")";

@@ -56,7 +56,17 @@ public record Split(Dataset train, Dataset test) {
         return trainSize;
     }
 
-    private static String format(double v) {
+    /**
+     * Whether a spec can train at all, checked before anything is journaled: its task parses
+     * for its p and its alpha leaves both parts of the split non-empty.
+     *
+     * @throws SpecException naming the field (task, p, alpha) otherwise
+     */
+    public static void check(org.grokscope.protocol.RunSpec spec) {
+        trainSize(Dataset.size(Tasks.parse(spec.task(), spec.p())), spec.alpha());
+    }
+
+        private static String format(double v) {
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 }
