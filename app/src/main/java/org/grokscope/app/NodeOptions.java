@@ -7,13 +7,30 @@ import org.grokscope.actors.RunSystem;
 import org.grokscope.protocol.SpecException;
 import picocli.CommandLine.Option;
 
-/** Options of the verbs that work on a data directory (journal and snapshots). */
-public final class NodeOptions {
+/**
+ * Options of the verbs that work on a data directory (journal and snapshots). Verbs that train
+ * use {@link Training}, which adds --max-concurrent; the others do not offer it, so a flag that
+ * would do nothing there is refused by picocli instead of silently ignored.
+ */
+public class NodeOptions {
     @Option(names = "--data", paramLabel = "DIR", description = "data directory (default: grokscope.data-dir, ./grokscope-data)")
     Path data;
 
-    @Option(names = "--max-concurrent", paramLabel = "N", description = "runs trained at once (default: core count)")
-    Integer maxConcurrent;
+    /** The options of the verbs that train runs: run, resume and sweep. */
+    public static final class Training extends NodeOptions {
+        @Option(names = "--max-concurrent", paramLabel = "N", description = "runs trained at once (default: core count)")
+        Integer maxConcurrent;
+
+        @Override
+        Integer maxConcurrent() {
+            return maxConcurrent;
+        }
+    }
+
+    /** --max-concurrent as given, or null; only {@link Training} verbs have the option. */
+    Integer maxConcurrent() {
+        return null;
+    }
 
     /**
      * Opens the node. Without --max-concurrent, no more slots than runs are made, so a single run
@@ -29,6 +46,7 @@ public final class NodeOptions {
         Path dir = dataDir(config);
         int configured = config.getInt("grokscope.supervisor.max-concurrent-runs");
         int slots = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
+        Integer maxConcurrent = maxConcurrent();
         int concurrent = maxConcurrent != null ? maxConcurrent
                 : fileConcurrent != null ? fileConcurrent : Math.max(1, Math.min(slots, runs));
         return RunSystem.open(dir, config, concurrent, CodeVersion.get(), FaultHook.NONE);
@@ -55,6 +73,7 @@ public final class NodeOptions {
 
     /** The checks open makes before it touches the disk, for verbs that may not open the node. */
     void validate(Config config) {
+        Integer maxConcurrent = maxConcurrent();
         if (maxConcurrent != null && maxConcurrent < 1) {
             throw new SpecException("--max-concurrent", "must be at least 1, got " + maxConcurrent);
         }

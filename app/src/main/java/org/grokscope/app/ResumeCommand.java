@@ -35,7 +35,7 @@ public final class ResumeCommand implements Callable<Integer> {
     private List<String> runIds;
 
     @Mixin
-    private NodeOptions node;
+    private NodeOptions.Training node;
 
     @Option(names = "--no-progress", description = "no progress lines")
     private boolean noProgress;

@@ -39,7 +39,7 @@ public final class RunCommand implements Callable<Integer> {
     private SpecOptions specOptions;
 
     @Mixin
-    private NodeOptions node;
+    private NodeOptions.Training node;
 
     @Option(names = "--id", description = "run id (one spec only; default: <spec name>-<timestamp>)")
     private String id;

@@ -49,7 +49,7 @@ public final class SweepCommand implements Callable<Integer> {
     private Path file;
 
     @Mixin
-    private NodeOptions node;
+    private NodeOptions.Training node;
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "report directory (default: <data dir>/<grokscope.app.sweep-dir>/<sweep name>)")
@@ -150,7 +150,7 @@ public final class SweepCommand implements Callable<Integer> {
             writeMembers(members, cells);
             if (!toRun.isEmpty()) {
                 String again = "grokscope sweep " + file + " --data " + n.dataDir() + (out == null ? "" : " --out " + out)
-                        + (node.maxConcurrent == null ? "" : " --max-concurrent " + node.maxConcurrent);
+                        + (node.maxConcurrent() == null ? "" : " --max-concurrent " + node.maxConcurrent());
                 new RunWatcher(n, stdout, app.plainInterval()).forSweep(again).runAll(toRun, !noProgress);
             }
             List<SweepReport.Row> rows = new ArrayList<>();

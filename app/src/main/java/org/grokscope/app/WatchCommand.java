@@ -8,7 +8,11 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.grokscope.actors.DataDirectory;
+import org.grokscope.actors.FaultHook;
+import org.grokscope.actors.RunSystem;
 import org.grokscope.protocol.SpecException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,7 +45,7 @@ public final class WatchCommand implements Callable<Integer> {
     private static final long MAX_POLL_MS = 60_000;
 
     @Override
-    public Integer call() throws IOException, InterruptedException {
+    public Integer call() throws IOException {
         if (poll < MIN_POLL_MS || poll > MAX_POLL_MS) {
             throw new SpecException("--poll", "must be in [" + MIN_POLL_MS + ", " + MAX_POLL_MS + "] ms, got " + poll);
         }
@@ -54,6 +58,14 @@ public final class WatchCommand implements Callable<Integer> {
         Path file = dir.resolve(config.getString("grokscope.alerts.file"));
         PrintWriter out = command.commandLine().getOut();
         boolean printed = false;
+        String unknown = runId == null ? null : unknownRun(config, dir, runId);
+        if (unknown != null) {
+            if (once) {
+                throw new SpecException("RUN_ID", unknown);
+            }
+            // following may start before the run does (watch in one terminal, run in another)
+            out.println("note: " + unknown + "; waiting for it anyway");
+        }
         if (!once) {
             out.println("watching " + file + (runId == null ? "" : " for run " + runId) + " (Ctrl-C to stop)"
                     + (Files.isDirectory(dir) ? "" : "; " + dir + " does not exist yet"));
@@ -91,7 +103,30 @@ public final class WatchCommand implements Callable<Integer> {
                 }
                 return 0;
             }
-            Thread.sleep(poll);
+            try {
+                Thread.sleep(poll);
+            } catch (InterruptedException stop) {
+                // stopped by its embedder (tests); from the terminal, Ctrl-C ends the JVM instead
+                Thread.currentThread().interrupt();
+                return 0;
+            }
+        }
+    }
+
+    /**
+     * Why {@code id} names no run of {@code dir}, or null when it does or when that cannot be told
+     * here: no journal yet, or another process holds it (then a run is under way and may be new).
+     */
+    private static String unknownRun(Config config, Path dir, String id) {
+        if (!NodeOptions.hasJournal(dir)) {
+            return null;
+        }
+        try (RunSystem node = RunSystem.open(dir, config, 1, CodeVersion.get(), FaultHook.NONE)) {
+            List<String> ids = node.runIds();
+            return ids.contains(id) ? null : "no run '" + id + "' in " + node.dataDir()
+                    + (ids.isEmpty() ? " (it has no runs)" : "; runs there: " + String.join(", ", ids));
+        } catch (DataDirectory.DataDirectoryException busy) {
+            return null;
         }
     }
 }

@@ -76,6 +76,12 @@ class VerbBadInputTest {
                         "--plot:", "not a directory"),
                 Arguments.of(List.of("watch", "--poll", "-5", "--data", d), "--poll:", "[10, 60000]"),
                 Arguments.of(List.of("watch", "--once", "--data", missing), "--data:", "no data directory"),
+                Arguments.of(List.of("watch", "nope", "--once", "--data", d), "RUN_ID:", "no run 'nope'"),
+                // only the verbs that train take it; elsewhere it would be silently ignored
+                Arguments.of(List.of("runs", "--data", d, "--max-concurrent", "3"), "--max-concurrent", "Unknown option"),
+                Arguments.of(List.of("export", "r1", "--data", d, "--max-concurrent", "3"), "--max-concurrent",
+                        "Unknown option"),
+                Arguments.of(List.of("bench", "--journal", "--timed-epochs", "5"), "--timed-epochs:", "--journal"),
                 Arguments.of(List.of("stop", "r1", "--data", missing), "--data:", "no grokscope journal"),
                 Arguments.of(List.of("resume", "r1", "--data", missing), "--data:", "no grokscope journal"),
                 Arguments.of(List.of("export", "r1", "--data", missing), "--data:", "no grokscope journal"),

@@ -28,6 +28,32 @@ class WatchCommandTest {
                 out.toString().strip());
     }
 
+    /**
+     * Following a run the journal does not hold yet says so and waits (it may be started next, in
+     * another terminal); --once refuses it (VerbBadInputTest).
+     */
+    @Test
+    void followingAnUnknownRunSaysSoAndWaits() throws Exception {
+        Path spec = Files.writeString(dir.resolve("s.conf"), "p = 11\nwidth = 16\nepochs = 2\n");
+        Path data = dir.resolve("data");
+        Cli.Result r = Cli.run("run", spec.toString(), "--id", "r1", "--data", data.toString(), "--no-progress");
+        assertEquals(0, r.code(), r.err());
+        Files.writeString(data.resolve("alerts.jsonl"), "{\"run\":\"later\",\"kind\":\"test-loss-peak\",\"epoch\":5}\n");
+        StringWriter out = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out));
+        Thread watcher = new Thread(() -> cl.execute("watch", "later", "--data", data.toString(), "--poll", "20"));
+        watcher.setDaemon(true);
+        watcher.start();
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (!out.toString().contains("test-loss-peak") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        watcher.interrupt();
+        assertTrue(out.toString().contains("no run 'later'") && out.toString().contains("waiting for it"), out.toString());
+        assertTrue(out.toString().contains("\"kind\":\"test-loss-peak\""), out.toString());
+    }
+
     /** Started before the first run: it waits for the directory and prints what then arrives. */
     @Test
     void followsADataDirectoryThatDoesNotExistYet() throws Exception {
