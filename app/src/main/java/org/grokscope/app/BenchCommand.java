@@ -83,6 +83,13 @@ public final class BenchCommand implements Callable<Integer> {
             throw new SpecException("--timed-epochs", "must be at least 1, got " + epochs);
         }
         if (journal) {
+            // it times whole runs of the spec's epochs, train against run; these flags would do nothing
+            for (String ignored : List.of("--backends", "--batch", "--timed-epochs")) {
+                if (command.commandLine().getParseResult().hasMatchedOption(ignored)) {
+                    throw new SpecException(ignored, "does not apply with --journal, which times whole runs of the "
+                            + "spec's epochs on its backend (use --epochs and --backend)");
+                }
+            }
             return JournalBench.run(command.commandLine().getOut(), spec, specFile, config, compute);
         }
         // --backend is the spec's field: given on the command line it names the one backend to measure
@@ -119,25 +126,25 @@ public final class BenchCommand implements Callable<Integer> {
                 int batch = run.split().train().size();
                 // three GEMMs of p·N·B multiply-adds each per full-batch step
                 double flop = 3.0 * 2.0 * spec.p() * spec.width() * batch;
-                int blocks = naive ? 1 : app.benchRepetitions();
-                int perBlock = Math.max(1, timed / blocks);
+                // fewer epochs than blocks: one epoch per block, so exactly the epochs asked for are timed
+                int blocks = naive ? 1 : Math.min(timed, app.benchRepetitions());
                 Runnable step = () -> run.engine().step(null);
                 double rate;
                 if (kind == BackendKind.CPU) {
                     // the same sgemm calls without the rest of the step: what the BLAS allows here. Their
                     // blocks alternate with the step's, so both see the same minutes of a shared host.
                     double[][] rates = timeBlocks(List.of(step, CpuBackend.gemmsOnly(run.engine())), warmup,
-                            perBlock, blocks);
-                    rate = printRow(out, kind.specName(), run.backend().device(), rates[0], perBlock * blocks, flop);
+                            timed, blocks);
+                    rate = printRow(out, kind.specName(), run.backend().device(), rates[0], timed, flop);
                     double gemms = printRow(out, "cpu, GEMMs only", "the step's sgemm calls (same lanes, tiles, "
-                            + "threads), nothing else", rates[1], perBlock * blocks, flop);
+                            + "threads), nothing else", rates[1], timed, flop);
                     gemmBound.append(String.format(Locale.ROOT,
                             "cpu step / its GEMMs alone = %.2f (everything else in the step costs %.0f%% on top)%n",
                             rate / gemms, 100.0 * (gemms / rate - 1.0)));
                     referenceBatch = batch;
                 } else {
                     rate = printRow(out, kind.specName(), run.backend().device(),
-                            timeBlocks(List.of(step), warmup, perBlock, blocks)[0], perBlock * blocks, flop);
+                            timeBlocks(List.of(step), warmup, timed, blocks)[0], timed, flop);
                 }
                 if (run.engine() instanceof OpenClEngine cl) {
                     out.println("|  | " + cl.deviceReport() + " |  |  |  |  |");
@@ -166,11 +173,12 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Warms up each step, then times them in {@code blocks} rounds, one block of each per round, so
-     * that when several are compared they share the host's fast and slow minutes. Returns, per step,
-     * its blocks' epochs/s sorted ascending.
+     * Warms up each step, then times {@code timed} epochs of each in {@code blocks} rounds (block
+     * sizes differ by at most one), one block of each per round, so that when several are compared
+     * they share the host's fast and slow minutes. Returns, per step, its blocks' epochs/s sorted
+     * ascending.
      */
-    private static double[][] timeBlocks(List<Runnable> steps, int warmup, int perBlock, int blocks) {
+    private static double[][] timeBlocks(List<Runnable> steps, int warmup, int timed, int blocks) {
         for (Runnable step : steps) {
             for (int i = 0; i < warmup; i++) {
                 step.run();
@@ -178,6 +186,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         double[][] rates = new double[steps.size()][blocks];
         for (int k = 0; k < blocks; k++) {
+            int perBlock = timed / blocks + (k < timed % blocks ? 1 : 0);
             for (int s = 0; s < steps.size(); s++) {
                 Runnable step = steps.get(s);
                 long t0 = System.nanoTime();

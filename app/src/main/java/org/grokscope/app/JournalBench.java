@@ -37,7 +37,8 @@ final class JournalBench {
                 compute.threads());
         out.flush();
         try (TrainingRun warm = TrainingRun.create(spec, compute)) {
-            for (int e = 0; e < Math.min(200, spec.epochs()); e++) {
+            int warmup = Math.min(AppSettings.create(config).benchWarmup(), spec.epochs());
+            for (int e = 0; e < warmup; e++) {
                 warm.runEpoch();
             }
         }

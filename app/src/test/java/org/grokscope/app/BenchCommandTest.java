@@ -16,9 +16,14 @@ class BenchCommandTest {
 
     @Test
     void cpuPrintsTheStepBesideItsGemmsAlone() {
-        Cli.Result r = Cli.run("bench", "--p", "11", "--width", "16", "--backends", "cpu", "--timed-epochs", "5");
+        // 7 epochs in 5 blocks: every epoch asked for is timed and reported, none rounded away
+        Cli.Result r = Cli.run("bench", "--p", "11", "--width", "16", "--backends", "cpu", "--timed-epochs", "7");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("| cpu | ")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("| cpu | ") && l.contains(" | 7 | ")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("| cpu, GEMMs only | ") && l.contains(" | 7 | ")), r.out());
+        Cli.Result few = Cli.run("bench", "--p", "11", "--width", "16", "--backends", "cpu", "--timed-epochs", "2");
+        assertEquals(0, few.code(), few.err());
+        assertTrue(few.out().lines().anyMatch(l -> l.startsWith("| cpu | ") && l.contains(" | 2 | ")), few.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("| cpu, GEMMs only | ")), r.out());
         assertTrue(r.out().contains("cpu step / its GEMMs alone = "), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.matches("reference: one OpenBLAS sgemm \\(11×16\\)·\\(16×\\d+\\) "
