@@ -29,9 +29,18 @@ final class OutputPaths {
 
     /** As {@link #directory} would fail on a path that is or lies under a file, without making anything. */
     static void check(Path dir, String field) {
+        boolean nearest = true;
         for (Path up = dir.toAbsolutePath(); up != null; up = up.getParent()) {
             if (Files.exists(up) && !Files.isDirectory(up)) {
                 throw new SpecException(field, "directory " + dir + " cannot be created: " + up + " is not a directory");
+            }
+            if (nearest && Files.isDirectory(up)) {
+                // the directory itself, or the one it would be made in (--dry-run opens nothing to find out)
+                if (!Files.isWritable(up)) {
+                    throw new SpecException(field, (up.equals(dir.toAbsolutePath()) ? "directory " + dir
+                            : "directory " + dir + " cannot be created: " + up) + " is not writable");
+                }
+                nearest = false;
             }
         }
     }
