@@ -1,6 +1,5 @@
 package org.grokscope.actors;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -235,7 +234,8 @@ public final class Analyzer extends EventSourcedBehavior<Analyzer.Command, Analy
     /** As the onset detector's: a precursor journaled before a crash but never alerted is delivered first. */
     private void follow(boolean redeliver) {
         JournalFollowing.follow(context, runId, redeliver ? persistenceId(runId).id() : null, alerts,
-                Duration.ofMinutes(2),
+                context.getSystem().settings().config()
+                        .getDuration("grokscope.supervisor.follower-event-timeout.analyzer"),
                 (envelope, ack) -> new Observed(envelope.sequenceNr(), (RunEvent) envelope.event(), ack), new StreamEnded());
     }
 }

@@ -1,6 +1,5 @@
 package org.grokscope.actors;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.Done;
@@ -177,7 +176,8 @@ public final class OnsetDetector extends EventSourcedBehavior<OnsetDetector.Comm
      */
     private void follow(boolean redeliver) {
         JournalFollowing.follow(context, runId, redeliver ? persistenceId(runId).id() : null, alerts,
-                Duration.ofSeconds(30),
+                context.getSystem().settings().config()
+                        .getDuration("grokscope.supervisor.follower-event-timeout.detector"),
                 (envelope, ack) -> new Observed(envelope.sequenceNr(), (RunEvent) envelope.event(), ack), new StreamEnded());
     }
 }

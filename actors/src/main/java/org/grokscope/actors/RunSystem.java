@@ -40,11 +40,15 @@ public final class RunSystem implements AutoCloseable {
     private final AlertSink alerts;
     private final Duration closeGrace;
     private final long readChunk;
+    private final Duration pauseTimeout;
+    private final Duration terminateTimeout;
 
     private RunSystem(DataDirectory data, ActorSystem<RunSupervisor.Command> system, int maxConcurrent,
                       AlertSink alerts, Duration closeGrace, long readChunk, Duration askTimeout,
-                      Duration catchUpTimeout) {
+                      Duration catchUpTimeout, Duration pauseTimeout, Duration terminateTimeout) {
         this.data = data;
+        this.pauseTimeout = pauseTimeout;
+        this.terminateTimeout = terminateTimeout;
         this.askTimeout = askTimeout;
         this.catchUpTimeout = catchUpTimeout;
         this.closeGrace = closeGrace;
@@ -89,7 +93,9 @@ public final class RunSystem implements AutoCloseable {
                     config.getDuration("grokscope.supervisor.close-grace"),
                     config.getLong("pekko.persistence.query.journal.leveldb.max-buffer-size"),
                     config.getDuration("grokscope.supervisor.ask-timeout"),
-                    config.getDuration("grokscope.supervisor.catch-up-timeout"));
+                    config.getDuration("grokscope.supervisor.catch-up-timeout"),
+                    config.getDuration("grokscope.supervisor.pause-timeout"),
+                    config.getDuration("grokscope.supervisor.terminate-timeout"));
         } catch (RuntimeException e) {
             data.close();
             throw e;
@@ -98,6 +104,11 @@ public final class RunSystem implements AutoCloseable {
 
     public ActorSystem<RunSupervisor.Command> system() {
         return system;
+    }
+
+    /** How long a pause of every run may wait for the trainers to stop (grokscope.supervisor.pause-timeout). */
+    public Duration pauseTimeout() {
+        return pauseTimeout;
     }
 
     public Path dataDir() {
@@ -352,7 +363,7 @@ public final class RunSystem implements AutoCloseable {
         try {
             alerts.close();
             system.terminate();
-            system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            system.getWhenTerminated().toCompletableFuture().get(terminateTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             // terminate is best effort; the lock goes with the process anyway
         } finally {

@@ -136,7 +136,7 @@ final class RunWatcher {
         try {
             RunSupervisor.Paused paused = node.<RunSupervisor.Paused>ask(RunSupervisor.PauseAll::new);
             // queued runs were dropped and never end; wait for the active ones' trainers to stop
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            long deadline = System.nanoTime() + node.pauseTimeout().toNanos();
             while (node.activeRuns().containsValue(RunStatus.RUNNING) && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
