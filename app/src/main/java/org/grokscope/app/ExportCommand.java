@@ -9,6 +9,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.grokscope.actors.RunSystem;
+import org.grokscope.compute.task.Dataset;
+import org.grokscope.compute.task.Split;
+import org.grokscope.protocol.RunSpec;
+import org.grokscope.protocol.RunSpecs;
+import org.grokscope.protocol.events.CheckpointSaved;
 import org.grokscope.protocol.events.AnalysisRecorded;
 import org.grokscope.protocol.events.DetectorEvent;
 import org.grokscope.protocol.events.EpochCompleted;
@@ -25,7 +30,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code grokscope export RUN_ID}: a run's journal as files: the curve (CSV, as {@code train}
- * writes it), the live analyzers' results and the detector's findings (JSONL).
+ * writes it), the live analyzers' results and the detector's findings (JSONL), the spec with its
+ * seeds, the train/test split, and on request every checkpoint's weights (.npz), so other tools
+ * can recompute anything from what the run trained on.
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = "Write a run's curve, analyses and detections as CSV and JSONL.")
@@ -42,6 +49,10 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "output directory (default: export/<RUN_ID>)")
     private Path out;
 
+    @Option(names = "--weights", description = "also write every checkpoint's weights as <RUN_ID>-epoch-<E>.npz "
+            + "(numpy.load: W1 is (N, 2p), W2 is (p, N), float32, the paper's layout)")
+    private boolean weights;
+
     @Override
     public Integer call() throws IOException {
         Path dir = out != null ? out : Path.of("export", runId);
@@ -49,9 +60,27 @@ public final class ExportCommand implements Callable<Integer> {
         Path analyses = dir.resolve(runId + "-analyses.jsonl");
         Path detections = dir.resolve(runId + "-detections.jsonl");
         Path provenance = dir.resolve(runId + "-provenance.jsonl");
+        Path specFile = dir.resolve(runId + "-spec.conf");
+        Path splitFile = dir.resolve(runId + "-split.csv");
+        int checkpoints = 0;
         try (RunSystem n = node.openExisting(ConfigFactory.load())) {
             NodeOptions.requireRun(n, runId);
             List<RunEvent> events = n.events(runId);
+            OutputPaths.directory(dir, "--out");
+            for (RunEvent e : events) {
+                if (e instanceof RunStarted s) {
+                    // the spec with its seeds, so the run can be rebuilt, or retrained with grokscope run
+                    Files.writeString(specFile, "# grokscope export of run " + runId + ", started by code version "
+                            + s.codeVersion() + "\n" + RunSpecs.render(s.spec()) + "\n");
+                    writeSplit(splitFile, s.spec());
+                }
+                if (weights && e instanceof CheckpointSaved c) {
+                    Npy.writeNpz(dir.resolve(String.format(Locale.ROOT, "%s-epoch-%06d.npz", runId, c.epoch())),
+                            new Npy.Array("W1", c.width(), 2 * c.p(), c.w1()),
+                            new Npy.Array("W2", c.p(), c.width(), c.w2()));
+                    checkpoints++;
+                }
+            }
             try (CurveWriter w = CurveWriter.open(curve)) {
                 for (RunEvent e : events) {
                     if (e instanceof EpochCompleted ec) {
@@ -102,10 +131,38 @@ public final class ExportCommand implements Callable<Integer> {
                 }
             }
         }
-        command.commandLine().getOut().println("wrote " + curve + ", " + analyses + ", " + detections + " and "
-                + provenance);
+        command.commandLine().getOut().println("wrote " + curve + ", " + analyses + ", " + detections + ", "
+                + provenance + ", " + specFile + " and " + splitFile
+                + (weights ? "; the weights of " + checkpoints + " checkpoints as " + runId + "-epoch-<E>.npz" : ""));
         command.commandLine().getOut().flush();
         return 0;
+    }
+
+    /**
+     * Every pair of the run's dataset with its label and its part of the split, in (n, m) order:
+     * what the run trained and was tested on, without reimplementing the seeded shuffle.
+     */
+    private static void writeSplit(Path file, RunSpec spec) throws IOException {
+        Split split = Split.of(spec);
+        int p = spec.p();
+        // a pair's key n·p + m is unique, and some tasks (div) leave pairs out
+        String[] rows = new String[p * p];
+        for (boolean train : new boolean[] {true, false}) {
+            Dataset d = train ? split.train() : split.test();
+            for (int i = 0; i < d.size(); i++) {
+                rows[d.n()[i] * p + d.m()[i]] = d.n()[i] + "," + d.m()[i] + "," + d.q()[i] + "," + (train ? "train" : "test");
+            }
+        }
+        try (BufferedWriter w = Files.newBufferedWriter(file)) {
+            w.write("n,m,label,set");
+            w.newLine();
+            for (String row : rows) {
+                if (row != null) {
+                    w.write(row);
+                    w.newLine();
+                }
+            }
+        }
     }
 
     private static String json(String text) {

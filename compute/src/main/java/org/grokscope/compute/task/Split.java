@@ -32,6 +32,11 @@ public record Split(Dataset train, Dataset test) {
                 all.select(Arrays.copyOfRange(order, trainSize, size)));
     }
 
+    /** The split a run of {@code spec} trains on: its task's dataset, alpha and split seed. */
+    public static Split of(org.grokscope.protocol.RunSpec spec) {
+        return of(Dataset.of(Tasks.parse(spec.task(), spec.p())), spec.alpha(), spec.splitSeed());
+    }
+
     /**
      * floor(alpha·size) with alpha as the decimal it prints as; the check that verbs run on a spec
      * before anything is journaled, so a split with an empty part is a user error, not a run that
