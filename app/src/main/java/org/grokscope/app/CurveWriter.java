@@ -35,13 +35,21 @@ final class CurveWriter implements AutoCloseable {
     }
 
     void write(EpochMetrics m) throws IOException {
-        out.write(String.format(Locale.ROOT, "%d,%.9g,%.6f,%s,%s,%.9g,%.9g,%.9g,%.9g", m.epoch(), m.trainLoss(),
-                m.trainAccuracy(), m.evaluated() ? String.format(Locale.ROOT, "%.9g", m.testLoss()) : "",
-                m.evaluated() ? String.format(Locale.ROOT, "%.6f", m.testAccuracy()) : "", m.w1Norm(), m.w2Norm(),
-                m.grad1Norm(), m.grad2Norm()));
+        out.write(String.format(Locale.ROOT, "%d,%s,%.6f,%s,%s,%s,%s,%s,%s", m.epoch(), num(m.trainLoss()),
+                m.trainAccuracy(), m.evaluated() ? num(m.testLoss()) : "",
+                m.evaluated() ? String.format(Locale.ROOT, "%.6f", m.testAccuracy()) : "", num(m.w1Norm()),
+                num(m.w2Norm()), num(m.grad1Norm()), num(m.grad2Norm())));
         out.newLine();
         // a row at a time: Ctrl-C or a crash leaves whole rows, never a buffer cut mid-row
         out.flush();
+    }
+
+    /** %.9g, with a diverged run's values as inf, -inf and nan, as numpy and pandas write and read them. */
+    static String num(double v) {
+        if (!Double.isFinite(v)) {
+            return Double.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf";
+        }
+        return String.format(Locale.ROOT, "%.9g", v);
     }
 
     @Override

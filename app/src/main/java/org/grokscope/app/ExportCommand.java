@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.grokscope.actors.RunSystem;
+import org.grokscope.compute.analysis.CheckpointAnalysis;
 import org.grokscope.compute.task.Dataset;
 import org.grokscope.compute.task.Split;
 import org.grokscope.protocol.RunSpec;
@@ -57,7 +58,7 @@ public final class ExportCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Path dir = out != null ? out : Path.of("export", runId);
         Path curve = dir.resolve(runId + "-curve.csv");
-        Path analyses = dir.resolve(runId + "-analyses.jsonl");
+        Path analyses = dir.resolve(runId + "-analysis.jsonl");
         Path detections = dir.resolve(runId + "-detections.jsonl");
         Path provenance = dir.resolve(runId + "-provenance.jsonl");
         Path specFile = dir.resolve(runId + "-spec.conf");
@@ -105,15 +106,8 @@ public final class ExportCommand implements Callable<Integer> {
             }
             try (BufferedWriter w = Files.newBufferedWriter(analyses)) {
                 for (AnalysisRecorded a : n.analyses(runId)) {
-                    StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
-                            "{\"run\":\"%s\",\"epoch\":%d,\"analyzers\":\"%s\",\"version\":%d,\"parameters\":\"%s\"",
-                            runId, a.epoch(), a.analyzers(), a.version(), a.parameters()));
-                    for (int i = 0; i < a.names().length; i++) {
-                        double v = a.values()[i];
-                        b.append(",\"").append(a.names()[i]).append("\":")
-                                .append(Double.isFinite(v) ? String.format(Locale.ROOT, "%.9g", v) : "null");
-                    }
-                    w.write(b.append('}').toString());
+                    w.write(AnalysisJson.row(runId, a.epoch(), a.analyzers(), a.version(), a.parameters(),
+                            CheckpointAnalysis.unflatten(a.names(), a.values())));
                     w.newLine();
                 }
             }

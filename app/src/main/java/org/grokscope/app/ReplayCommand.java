@@ -99,16 +99,14 @@ public final class ReplayCommand implements Callable<Integer> {
             for (CheckpointSaved cp : checkpoints) {
                 Map<String, Object> row = analysis.analyze(cp.p(), cp.width(), cp.w1(), cp.w2());
                 c.write(Integer.toString(cp.epoch()));
-                StringBuilder json = new StringBuilder("{\"run\":\"" + runId + "\",\"epoch\":" + cp.epoch()
-                        + ",\"parameters\":\"" + analysis.parameters() + "\"");
                 for (Map.Entry<String, Object> e : row.entrySet()) {
-                    json.append(",\"").append(e.getKey()).append("\":").append(json(e.getValue()));
                     if (e.getValue() instanceof Number num) {
                         c.write("," + number(num));
                     }
                 }
                 c.newLine();
-                j.write(json.append('}').toString());
+                j.write(AnalysisJson.row(runId, cp.epoch(), String.join(",", analysis.analyzers()),
+                        CheckpointAnalysis.VERSION, analysis.parameters(), row));
                 j.newLine();
             }
         }
@@ -128,18 +126,4 @@ public final class ReplayCommand implements Callable<Integer> {
         return Double.isFinite(d) ? String.format(Locale.ROOT, "%.9g", d) : "";
     }
 
-    private static String json(Object v) {
-        if (v instanceof int[] a) {
-            StringBuilder b = new StringBuilder("[");
-            for (int i = 0; i < a.length; i++) {
-                b.append(i == 0 ? "" : ",").append(a[i]);
-            }
-            return b.append(']').toString();
-        }
-        if (v instanceof Number n) {
-            String s = number(n);
-            return s.isEmpty() ? "null" : s;
-        }
-        return "\"" + v + "\"";
-    }
 }

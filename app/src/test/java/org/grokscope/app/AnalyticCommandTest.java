@@ -56,7 +56,7 @@ class AnalyticCommandTest {
         // the live analyzer has read it, as it reads a trained run
         Path exported = dir.resolve("export");
         assertEquals(0, Cli.run("export", "ana", "--data", data.toString(), "--out", exported.toString()).code());
-        List<String> analyses = Files.readAllLines(exported.resolve("ana-analyses.jsonl"));
+        List<String> analyses = Files.readAllLines(exported.resolve("ana-analysis.jsonl"));
         assertEquals(1, analyses.size(), analyses.toString());
         assertTrue(analyses.get(0).contains("\"epoch\":1,") && analyses.get(0).contains("\"ipr_u\":1.0000"), analyses.get(0));
 

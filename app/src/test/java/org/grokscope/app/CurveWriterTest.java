@@ -30,4 +30,15 @@ class CurveWriterTest {
             w.close();
         }
     }
+
+    /** A diverged epoch reads back as inf and nan in numpy and pandas, which do not know Java's "Infinity". */
+    @Test
+    void nonFiniteValuesAreWrittenAsNumpyReadsThem() throws Exception {
+        Path csv = dir.resolve("d.csv");
+        try (CurveWriter w = CurveWriter.open(csv)) {
+            w.write(new EpochMetrics(5, Double.POSITIVE_INFINITY, 0.1, Double.NaN, 0.0, Double.NEGATIVE_INFINITY, 4,
+                    Double.NaN, 0.2));
+        }
+        assertEquals("5,inf,0.100000,nan,0.000000,-inf,4.00000000,nan,0.200000000", Files.readAllLines(csv).get(1));
+    }
 }

@@ -43,7 +43,7 @@ class PlotCommandTest {
         export.setOut(new PrintWriter(new StringWriter()));
         assertEquals(0, export.execute("export", "p", "--data", data.toString(), "--out", exported.toString()));
         assertEquals(81, Files.readAllLines(exported.resolve("p-curve.csv")).size(), "header and 80 epochs");
-        java.util.List<String> analyses = Files.readAllLines(exported.resolve("p-analyses.jsonl"));
+        java.util.List<String> analyses = Files.readAllLines(exported.resolve("p-analysis.jsonl"));
         assertEquals(4, analyses.size(), "one live analysis per checkpoint (20, 40, 60, 80)");
         assertTrue(analyses.get(3).contains("\"epoch\":80") && analyses.get(3).contains("ipr_u"), analyses.get(3));
     }

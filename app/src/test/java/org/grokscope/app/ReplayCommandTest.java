@@ -61,6 +61,15 @@ class ReplayCommandTest {
         assertNotEquals(lastRow[1], r3, "a changed parameter gives new numbers");
         assertEquals(FourierMeasures.of(23, 40, last.w1(), last.w2(), 3, 36).iprU(), Double.parseDouble(r3), 1e-8);
         assertTrue(Files.readString(out2.resolve("r-analysis.jsonl")).contains("ipr.r=3"));
+        // with the live analyzers' parameters, replay's rows are export's, line for line: one schema
+        Path exported = dir.resolve("e");
+        assertEquals(0, cli(new StringWriter(), "export", "r", "--data", data.toString(), "--out", exported.toString()));
+        List<String> live = Files.readAllLines(exported.resolve("r-analysis.jsonl"));
+        assertEquals(3, live.size());
+        // counts as integers, histograms as arrays (the journal stores both flattened, as doubles)
+        assertTrue(live.get(2).contains("\"phase_histogram\":[")
+                && live.get(2).matches(".*\"frequencies_used\":\\d+,.*"), live.get(2));
+        assertEquals(live, Files.readAllLines(out1.resolve("r-analysis.jsonl")));
         try (RunSystem node = RunSystem.open(data, ConfigFactory.load(), 1, "test", FaultHook.NONE)) {
             assertEquals(before, node.events("r"), "training events untouched");
         }

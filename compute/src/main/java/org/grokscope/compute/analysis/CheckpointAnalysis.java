@@ -129,6 +129,33 @@ public final class CheckpointAnalysis {
         }
     }
 
+    /** The scalar results that are counts (analyze gives them as Integer; arrays are int[] counts). */
+    private static final java.util.Set<String> COUNTS = java.util.Set.of("frequencies_used");
+
+    /**
+     * The inverse of {@link #flatten}: journaled names and values back into a result map as
+     * {@link #analyze} gives it (name[i] entries as int[], counts as Integer, the rest as Double).
+     */
+    public static Map<String, Object> unflatten(String[] names, double[] values) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        Map<String, List<Integer>> arrays = new LinkedHashMap<>();
+        for (int i = 0; i < names.length; i++) {
+            int bracket = names[i].indexOf('[');
+            if (bracket > 0 && names[i].endsWith("]")) {
+                String name = names[i].substring(0, bracket);
+                if (!arrays.containsKey(name)) {
+                    arrays.put(name, new java.util.ArrayList<>());
+                    out.put(name, null); // holds the array's place in the order
+                }
+                arrays.get(name).add((int) values[i]);
+            } else {
+                out.put(names[i], COUNTS.contains(names[i]) ? (Object) (int) values[i] : (Object) values[i]);
+            }
+        }
+        arrays.forEach((name, list) -> out.put(name, list.stream().mapToInt(Integer::intValue).toArray()));
+        return out;
+    }
+
     /** The parameters in force, recorded with every replay output. */
     public String parameters() {
         return String.format(Locale.ROOT, "ipr.r=%d phases.bins=%d ffs.eta=%s", r, bins, eta);
