@@ -35,6 +35,7 @@ final class SweepReport {
     private static final int WIDTH = 900;
     private static final int HEIGHT = 560;
     private static final String NONE = "—";
+    private static final String FAILED = "failed";
     /** One colour per group, shared by its t_grok line and its no-grokking crosses. */
     private static final java.awt.Color[] PALETTE = {new java.awt.Color(0x1f77b4), new java.awt.Color(0xd62728),
         new java.awt.Color(0x2ca02c), new java.awt.Color(0x9467bd), new java.awt.Color(0xff7f0e),
@@ -53,8 +54,17 @@ final class SweepReport {
             return run.tGrok() > 0;
         }
 
+        /** Diverged or gave up: its last numbers are not a result, and it did not run to its end. */
+        boolean failed() {
+            return run.status() == org.grokscope.protocol.RunStatus.FAILED;
+        }
+
+        /**
+         * The test accuracy the cell ended with; NaN for a failed run, whose last evaluation may
+         * be the initial one and would pass for a result in the means.
+         */
         double testAccuracy() {
-            return run.lastEvaluated() == null ? Double.NaN : run.lastEvaluated().testAccuracy();
+            return failed() || run.lastEvaluated() == null ? Double.NaN : run.lastEvaluated().testAccuracy();
         }
     }
 
@@ -108,7 +118,9 @@ final class SweepReport {
         for (String axis : axes) {
             b.append(',').append(column(axis));
         }
-        b.append(",status,epoch,t_fit,t_onset,t_grok,final_train_acc,final_test_acc,final_train_loss,final_test_loss\n");
+        // the last evaluation can be epochs before the last epoch (eval-every, a run that diverged): say which
+        b.append(",status,epoch,t_fit,t_onset,t_grok,final_train_acc,final_test_acc,final_train_loss,final_test_loss,"
+                + "final_test_epoch\n");
         for (Row r : rows) {
             RunSpec s = r.spec();
             RunSummary run = r.run();
@@ -124,7 +136,8 @@ final class SweepReport {
                     run.last() == null ? "" : num(run.last().trainAccuracy()),
                     run.lastEvaluated() == null ? "" : num(run.lastEvaluated().testAccuracy()),
                     run.last() == null ? "" : num(run.last().trainLoss()),
-                    run.lastEvaluated() == null ? "" : num(run.lastEvaluated().testLoss())));
+                    run.lastEvaluated() == null ? "" : num(run.lastEvaluated().testLoss()),
+                    run.lastEvaluated() == null ? "" : Integer.toString(run.lastEvaluated().epoch())));
             b.append('\n');
         }
         return b.toString();
@@ -137,14 +150,16 @@ final class SweepReport {
         b.append(rows.size()).append(" cells (").append(String.join(" × ", sweep.axes())).append("), ")
                 .append(grokked).append(" grokked. t_grok: first epoch with test accuracy ≥ ")
                 .append(num(events.grokAccuracy())).append(", held for ").append(events.hold())
-                .append(" evaluations; ").append(NONE).append(": not reached by the run's last epoch.\n\n");
+                .append(" evaluations; ").append(NONE).append(": not reached by the run's last epoch; ").append(FAILED)
+                .append(": the run failed (diverged), so it is left out of the means.\n\n");
         List<Double> alphas = alphas();
         Map<String, List<Row>> groups = groups();
         b.append("## t_grok by α (one entry per seed)\n\n");
-        pivot(b, alphas, groups, cells -> cells.stream().map(r -> r.grokked() ? Integer.toString(r.run().tGrok()) : NONE)
-                .collect(Collectors.joining(" / ")));
-        b.append("\n## Final test accuracy by α (mean over seeds)\n\n");
-        pivot(b, alphas, groups, cells -> num3(mean(cells.stream().mapToDouble(Row::testAccuracy).toArray())));
+        pivot(b, alphas, groups, cells -> cells.stream().map(r -> r.grokked() ? Integer.toString(r.run().tGrok())
+                : r.failed() ? FAILED : NONE).collect(Collectors.joining(" / ")));
+        b.append("\n## Final test accuracy by α (mean over seeds that did not fail)\n\n");
+        pivot(b, alphas, groups, cells -> cells.stream().allMatch(Row::failed) ? FAILED
+                : num3(mean(cells.stream().mapToDouble(Row::testAccuracy).filter(v -> !Double.isNaN(v)).toArray())));
         b.append("\n## Cells\n\n");
         b.append("| run | variant | α | weight decay | N | seed | status | epochs | t_fit | t_onset | t_grok | train acc | test acc |\n");
         b.append("|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|\n");
@@ -178,7 +193,10 @@ final class SweepReport {
         }
     }
 
-    /** Fig. 4a: mean t_grok of the seeds that grokked; cells that did not are crosses at their last epoch. */
+    /**
+     * Fig. 4a: mean t_grok of the seeds that grokked; cells that did not are crosses at their last
+     * epoch, failed ones triangles at the epoch they failed.
+     */
     XYChart grokPlot() {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
                 .title("Grokking time vs training fraction — " + sweep.name()).xAxisTitle("α (training fraction)")
@@ -193,14 +211,19 @@ final class SweepReport {
             java.awt.Color color = PALETTE[index++ % PALETTE.length];
             List<double[]> means = new ArrayList<>();
             List<double[]> missed = new ArrayList<>();
+            List<double[]> failed = new ArrayList<>();
             for (double a : alphas()) {
                 List<Row> cells = g.getValue().stream().filter(r -> r.spec().alpha() == a).toList();
                 double[] t = cells.stream().filter(Row::grokked).mapToDouble(r -> r.run().tGrok()).toArray();
                 if (t.length > 0) {
                     means.add(new double[] {a, mean(t)});
                 }
-                // at the epoch the run ended, which is before spec.epochs() for a diverged or stopped run
-                cells.stream().filter(r -> !r.grokked()).forEach(r -> missed.add(new double[] {a, r.run().epoch()}));
+                // at the epoch the run ended: before spec.epochs() for a stopped run; a failed (diverged)
+                // run gets a marker of its own, so an early end is not read as a fast result
+                cells.stream().filter(r -> !r.grokked() && !r.failed())
+                        .forEach(r -> missed.add(new double[] {a, r.run().epoch()}));
+                cells.stream().filter(r -> !r.grokked() && r.failed())
+                        .forEach(r -> failed.add(new double[] {a, r.run().epoch()}));
             }
             if (!means.isEmpty()) {
                 XYSeries s = chart.addSeries(g.getKey() + ": t_grok (mean of seeds that grokked)", column(means, 0),
@@ -215,6 +238,14 @@ final class SweepReport {
                         column(missed, 1));
                 s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
                 s.setMarker(SeriesMarkers.CROSS);
+                s.setMarkerColor(color);
+                any = true;
+            }
+            if (!failed.isEmpty()) {
+                XYSeries s = chart.addSeries(g.getKey() + ": failed, diverged (at the epoch it ended)", column(failed, 0),
+                        column(failed, 1));
+                s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+                s.setMarker(SeriesMarkers.TRIANGLE_DOWN);
                 s.setMarkerColor(color);
                 any = true;
             }

@@ -40,9 +40,12 @@ class SweepReportTest {
             // one run diverged at epoch 5 and ended there
             boolean diverged = c.runId().equals("r-gd-a0.3-s1");
             int epochs = diverged ? 5 : c.spec().epochs();
-            EpochMetrics last = new EpochMetrics(epochs, 0.001, 1.0, 0.5, acc, 1, 1, 0, 0);
+            EpochMetrics last = diverged ? new EpochMetrics(epochs, Double.POSITIVE_INFINITY, 0.1, Double.NaN, Double.NaN,
+                    1, 1, 0, 0) : new EpochMetrics(epochs, 0.001, 1.0, 0.5, acc, 1, 1, 0, 0);
+            // the diverged run's last evaluation is its initial one
+            EpochMetrics evaluated = diverged ? new EpochMetrics(1, 0.5, 0.1, 0.5, 0.09, 1, 1, 0, 0) : last;
             RunSummary s = new RunSummary(c.runId(), c.spec(), diverged ? RunStatus.FAILED : RunStatus.COMPLETED, epochs,
-                    last, last, 20, tGrok, null, epochs, true, null, tGrok > 0 ? tGrok - 10 : -1);
+                    last, evaluated, 20, tGrok, null, epochs, true, null, tGrok > 0 ? tGrok - 10 : -1);
             rows.add(new SweepReport.Row(c, s));
         }
         return new SweepReport(SWEEP, rows, org.grokscope.compute.train.EventSettings.create(
@@ -54,10 +57,14 @@ class SweepReportTest {
         List<String> lines = report().csv().lines().toList();
         assertEquals(9, lines.size());
         assertEquals("run_id,variant,optimizer,alpha,weight_decay,width,split_seed,init_seed,lr,epochs,status,epoch,"
-                + "t_fit,t_onset,t_grok,final_train_acc,final_test_acc,final_train_loss,final_test_loss", lines.get(0));
-        assertTrue(lines.contains("r-gd-a0.6-s1,gd,gd,0.6,0,8,1,1,10,900,completed,900,20,690,700,1,1,0.001,0.5"),
+                + "t_fit,t_onset,t_grok,final_train_acc,final_test_acc,final_train_loss,final_test_loss,final_test_epoch",
+                lines.get(0));
+        assertTrue(lines.contains("r-gd-a0.6-s1,gd,gd,0.6,0,8,1,1,10,900,completed,900,20,690,700,1,1,0.001,0.5,900"),
                 String.join("\n", lines));
-        assertTrue(lines.contains("r-gd-a0.3-s2,gd,gd,0.3,0,8,2,2,10,900,completed,900,20,,,1,0.25,0.001,0.5"),
+        assertTrue(lines.contains("r-gd-a0.3-s2,gd,gd,0.3,0,8,2,2,10,900,completed,900,20,,,1,0.25,0.001,0.5,900"),
+                String.join("\n", lines));
+        // diverged at 5, last evaluated at 1: the CSV says so instead of passing epoch 1's accuracy off as final
+        assertTrue(lines.contains("r-gd-a0.3-s1,gd,gd,0.3,0,8,1,1,10,900,failed,5,20,,,0.1,0.09,inf,0.5,1"),
                 String.join("\n", lines));
     }
 
@@ -102,8 +109,8 @@ class SweepReportTest {
         assertTrue(md.contains("8 cells (optimizer × alpha × seed), 5 grokked."), md);
         assertTrue(md.contains("test accuracy ≥ 0.95, held for 3 evaluations"), "the thresholds in use\n" + md);
         assertTrue(md.contains("| adamw wd=1 | 60 / 80 | 30 / 50 |"), md);
-        assertTrue(md.contains("| gd wd=0 | — / — | 700 / — |"), md);
-        assertTrue(md.contains("| gd wd=0 | 0.250 | 0.625 |"), "mean test accuracy over seeds\n" + md);
+        assertTrue(md.contains("| gd wd=0 | failed / — | 700 / — |"), md);
+        assertTrue(md.contains("| gd wd=0 | 0.250 | 0.625 |"), "mean test accuracy over the seeds that did not fail\n" + md);
     }
 
     @Test
@@ -118,8 +125,11 @@ class SweepReportTest {
         assertArrayEquals(new double[] {0.6}, gd.getXData(), 0);
         assertArrayEquals(new double[] {700}, gd.getYData(), 0);
         XYSeries gdMissed = series.get("gd wd=0: no grokking (at the last epoch)");
-        assertArrayEquals(new double[] {0.3, 0.3, 0.6}, gdMissed.getXData(), 0);
-        assertArrayEquals(new double[] {5, 900, 900}, gdMissed.getYData(), 0, "each at the epoch its run ended");
+        assertArrayEquals(new double[] {0.3, 0.6}, gdMissed.getXData(), 0);
+        assertArrayEquals(new double[] {900, 900}, gdMissed.getYData(), 0, "each at the epoch its run ended");
+        XYSeries gdFailed = series.get("gd wd=0: failed, diverged (at the epoch it ended)");
+        assertArrayEquals(new double[] {0.3}, gdFailed.getXData(), 0);
+        assertArrayEquals(new double[] {5}, gdFailed.getYData(), 0);
         assertEquals(gd.getLineColor(), gdMissed.getMarkerColor(), "a group's line and crosses share a colour");
     }
 }
