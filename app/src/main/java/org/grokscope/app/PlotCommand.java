@@ -190,7 +190,7 @@ public final class PlotCommand implements Callable<Integer> {
             List<String> labels = new ArrayList<>();
             List<Integer> counts = new ArrayList<>();
             for (int b = 0; b < bins; b++) {
-                labels.add(String.format(java.util.Locale.ROOT, "%.2f", -Math.PI + (b + 0.5) * 2 * Math.PI / bins));
+                labels.add(String.format(java.util.Locale.ROOT, "%.2f", FourierMeasures.binCentre(b, bins)));
                 counts.add(last.histogram()[b]);
             }
             phases.getStyler().setXAxisLabelRotation(90);
@@ -329,6 +329,16 @@ public final class PlotCommand implements Callable<Integer> {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("epoch")
                 .yAxisTitle(yTitle).build();
         chart.getStyler().setMarkerSize(0);
+        // XChart ticks every data point when all x values are equally spaced (epochs 1, 2, 3 ...),
+        // which runs the labels together; one hidden point off that grid gives round-number ticks.
+        // It takes a colour of its own, so the visible series keep the theme's first colours.
+        java.awt.Color[] theme = chart.getStyler().getSeriesColors();
+        java.awt.Color[] colors = new java.awt.Color[theme.length + 1];
+        colors[0] = java.awt.Color.WHITE;
+        System.arraycopy(theme, 0, colors, 1, theme.length);
+        chart.getStyler().setSeriesColors(colors);
+        XYSeries offGrid = chart.addSeries("\u200b", new double[] {0.5}, new double[] {Double.NaN});
+        offGrid.setShowInLegend(false);
         return chart;
     }
 

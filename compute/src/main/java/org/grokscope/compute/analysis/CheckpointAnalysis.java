@@ -111,8 +111,9 @@ public final class CheckpointAnalysis {
      * Bumped whenever an analyzer's definition changes, so old stored results are recomputed.
      * 2: ffs_w1 and fcr_w1 cover both operand blocks of W1 (they covered u only); FFS amplitudes
      * normalised per basis vector (changes even p only); the Nyquist frequency's DFT is exactly real.
+     * 3: the phase histogram has a bin centred on 0 (changes an even bin count, the default 36).
      */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     /** Flattens a result map into parallel name/value arrays (array entries as name[i]). */
     public static void flatten(Map<String, Object> row, List<String> names, List<Double> values) {

@@ -12,7 +12,7 @@ package org.grokscope.compute.analysis;
  * @param iprW           mean IPR_r of w
  * @param dominant       ν_k per neuron (argmax over ν ≥ 1 of |ũ_k(ν)|)
  * @param residuals      φ1 + φ2 − φ3 per neuron, wrapped to (−π, π]
- * @param histogram      counts of the residuals in equal bins over (−π, π]
+ * @param histogram      counts of the residuals in equal bins around the circle, one centred on 0
  * @param resultantLength |mean of e^{i·residual}|: 1 when all residuals agree, ≈ 0 when uniform
  * @param coverage       neurons per dominant frequency, index ν
  * @param frequenciesUsed distinct dominant frequencies
@@ -101,12 +101,23 @@ public record FourierMeasures(double iprU, double iprV, double iprW, int[] domin
         return a <= -Math.PI + BOUNDARY ? Math.min(Math.PI, a + 2.0 * Math.PI) : a;
     }
 
+    /**
+     * Counts in {@code bins} equal bins around the circle, bin b centred on {@link #binCentre}: one
+     * bin is centred on 0, so a perfectly aligned network is one bar (with 0 on a bin edge, float
+     * noise split it into two). With an even count the first bin is centred on ±π and takes both
+     * ends of (−π, π].
+     */
     static int[] histogram(double[] angles, int bins) {
         int[] h = new int[bins];
+        double width = 2.0 * Math.PI / bins;
         for (double a : angles) {
-            int b = (int) Math.floor((a + Math.PI) / (2.0 * Math.PI) * bins);
-            h[Math.min(bins - 1, Math.max(0, b))]++;
+            h[Math.floorMod((int) Math.floor(a / width + 0.5) + bins / 2, bins)]++;
         }
         return h;
+    }
+
+    /** The centre of histogram bin {@code b} of {@code bins}: (b − ⌊bins/2⌋)·2π/bins. */
+    public static double binCentre(int b, int bins) {
+        return (b - bins / 2) * 2.0 * Math.PI / bins;
     }
 }

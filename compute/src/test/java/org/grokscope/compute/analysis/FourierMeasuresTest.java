@@ -114,6 +114,11 @@ class FourierMeasuresTest {
             assertEquals(0.0, r, 1e-5, "phase residual of the analytic solution");
         }
         assertEquals(1.0, m.resultantLength(), 1e-9);
+        // residuals of ±1e-7 are one bar, the bin centred on 0 (bin 18 of 36), not two beside it
+        assertEquals(width, m.histogram()[18], java.util.Arrays.toString(m.histogram()));
+        assertEquals(0.0, FourierMeasures.binCentre(18, 36));
+        assertEquals(0.0, FourierMeasures.binCentre(2, 5), "an odd count has its middle bin on 0 too");
+        assertEquals(width, FourierMeasures.of(p, width, w.w1(), w.w2(), 2, 5).histogram()[2]);
         assertEquals(1.0, m.iprU(), 1e-9);
         assertEquals(1.0, m.iprW(), 1e-9);
         assertEquals((p - 1) / 2, m.frequenciesUsed());
@@ -218,7 +223,8 @@ class FourierMeasuresTest {
 
     /**
      * At the Nyquist frequency the DFT is real, so every phase is 0 or π and every residual 0 or π
-     * on the circle: π must land in the histogram's last bin, never in its first. p = 2, where
+     * on the circle: π and −π must land in the one bin centred on ±π (the first, for an even bin
+     * count), never in two. p = 2, where
      * every neuron's dominant frequency is the Nyquist one, with random weights.
      */
     @Test
@@ -244,8 +250,9 @@ class FourierMeasuresTest {
             atPi += residual == Math.PI ? 1 : 0;
         }
         assertTrue(atPi > 0 && atPi < width, "random signs give both: " + atPi);
-        assertEquals(0, m.histogram()[0], "nothing at −π");
-        assertEquals(atPi, m.histogram()[7]);
+        // 8 bins centred on −π (= π), −3π/4, ..., 0 (bin 4), ..., 3π/4
+        assertEquals(atPi, m.histogram()[0]);
+        assertEquals(width - atPi, m.histogram()[4]);
     }
 
     @Test
