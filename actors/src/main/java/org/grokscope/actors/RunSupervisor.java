@@ -1,7 +1,5 @@
 package org.grokscope.actors;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -126,7 +124,8 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
     private final Map<String, String> failures = new ConcurrentHashMap<>();
     private final Map<String, ActorRef<Trainer.Command>> active = new LinkedHashMap<>();
     private final Map<String, RunStatus> ended = new HashMap<>();
-    private final Deque<Queued> queue = new ArrayDeque<>();
+    /** Runs waiting for a slot by id, in arrival order: a sweep queues thousands, so lookups must not scan. */
+    private final java.util.LinkedHashMap<String, Queued> queue = new java.util.LinkedHashMap<>();
     private final ActorRef<Trainer.Ended> endedAdapter;
     private final java.util.List<ActorRef<Trainer.Ended>> listeners = new java.util.ArrayList<>();
     /** The command each spawned trainer was given, to repeat it after a snapshot-less respawn. */
@@ -191,16 +190,16 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
     }
 
     private void enqueue(StartRun cmd) {
-        if (active.containsKey(cmd.runId()) || queue.stream().anyMatch(q -> q.runId().equals(cmd.runId()))) {
+        if (active.containsKey(cmd.runId()) || queue.containsKey(cmd.runId())) {
             cmd.replyTo().tell(new Trainer.Rejected(cmd.runId(), "run " + cmd.runId() + " is already active"));
             return;
         }
         ended.remove(cmd.runId());
-        queue.addLast(new Queued(cmd.runId(), cmd.spec(), cmd.replyTo()));
+        queue.put(cmd.runId(), new Queued(cmd.runId(), cmd.spec(), cmd.replyTo()));
     }
 
     private Behavior<Command> onRecordRun(RecordRun cmd) {
-        if (active.containsKey(cmd.runId()) || queue.stream().anyMatch(q -> q.runId().equals(cmd.runId()))) {
+        if (active.containsKey(cmd.runId()) || queue.containsKey(cmd.runId())) {
             cmd.replyTo().tell(new Trainer.Rejected(cmd.runId(), "run " + cmd.runId() + " is already active"));
             return this;
         }
@@ -223,7 +222,7 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
         ActorRef<Trainer.Command> trainer = active.get(runId);
         if (trainer != null) {
             trainer.tell(command);
-        } else if (queue.removeIf(q -> q.runId().equals(runId))) {
+        } else if (queue.remove(runId) != null) {
             replyTo.tell(new Trainer.Accepted(runId, whenQueued, 0));
         } else {
             // not active in this process: a trainer that only records the command
@@ -233,7 +232,7 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
     }
 
     private Behavior<Command> onPauseAll(PauseAll cmd) {
-        List<String> dropped = queue.stream().map(Queued::runId).toList();
+        List<String> dropped = List.copyOf(queue.keySet());
         queue.clear();
         ActorRef<Trainer.Reply> ignore = getContext().getSystem().ignoreRef();
         for (ActorRef<Trainer.Command> trainer : active.values()) {
@@ -246,7 +245,7 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
     private Behavior<Command> onListRuns(ListRuns cmd) {
         Map<String, RunStatus> runs = new LinkedHashMap<>(ended);
         active.keySet().forEach(id -> runs.put(id, RunStatus.RUNNING));
-        queue.forEach(q -> runs.put(q.runId(), RunStatus.QUEUED));
+        queue.keySet().forEach(id -> runs.put(id, RunStatus.QUEUED));
         cmd.replyTo().tell(runs);
         return this;
     }
@@ -425,7 +424,9 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
 
     private void admit() {
         while (!queue.isEmpty() && slotsInUse() < maxConcurrent) {
-            Queued next = queue.pollFirst();
+            java.util.Iterator<Queued> first = queue.values().iterator();
+            Queued next = first.next();
+            first.remove();
             java.util.List<Queued> members = batchMembers(next);
             ActorRef<BatchTrainer.Command> batch = null;
             if (members.size() > 1) {
@@ -470,7 +471,7 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
         if (key == null) {
             return members;
         }
-        for (java.util.Iterator<Queued> it = queue.iterator(); it.hasNext() && members.size() < settings.maxBatch(); ) {
+        for (java.util.Iterator<Queued> it = queue.values().iterator(); it.hasNext() && members.size() < settings.maxBatch(); ) {
             Queued q = it.next();
             if (key.equals(batchKey(q))) {
                 members.add(q);

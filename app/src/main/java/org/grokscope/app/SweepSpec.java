@@ -89,6 +89,12 @@ public record SweepSpec(String name, Integer maxConcurrent, List<String> axes, L
     }
 
     /** Expands a parsed sweep file; substitutions may still be unresolved (each cell resolves its own). */
+    /**
+     * More cells than this is a typo in a grid (an axis of 1000 seeds) rather than an experiment:
+     * every cell is a journaled run, and expanding and checking them alone takes minutes.
+     */
+    static final int MAX_CELLS = 20_000;
+
     public static SweepSpec fromConfig(Config file) {
         Config resolved;
         try {
@@ -160,6 +166,17 @@ public record SweepSpec(String name, Integer maxConcurrent, List<String> axes, L
             }
         }
         lists.keySet().stream().filter(a -> !axes.contains(a)).forEach(axes::add);
+        long size = variants.isEmpty() ? 1 : variants.size();
+        for (List<ConfigValue> values : lists.values()) {
+            size = Math.multiplyExact(size, (long) values.size());
+            if (size > MAX_CELLS) {
+                break;
+            }
+        }
+        if (size > MAX_CELLS) {
+            throw new SpecException("grid", "has more than " + MAX_CELLS + " cells (the product of its axes' lengths); "
+                    + "split it into several sweeps");
+        }
 
         List<Cell> cells = new ArrayList<>();
         Set<String> ids = new HashSet<>();

@@ -170,6 +170,12 @@ class SweepSpecTest {
         assertEquals("grid.alpha", twice.field());
         assertTrue(twice.getMessage().contains("appears twice"), twice.getMessage());
         assertEquals("grid.optimizer", rejected("name = a\ngrid { optimizer = [gd, adamw] }").field());
+        // 30 × 30 × 30 = 27,000 cells: refused before any is expanded
+        String thirty = java.util.stream.IntStream.range(1, 31).mapToObj(Integer::toString)
+                .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+        SpecException huge = rejected("name = a\ngrid { seed = " + thirty + ", width = " + thirty + ", epochs = " + thirty + " }");
+        assertEquals("grid", huge.field());
+        assertTrue(huge.getMessage().contains("more than " + SweepSpec.MAX_CELLS + " cells"), huge.getMessage());
         assertEquals("grid.optimizer.gd", rejected("name = a\ngrid { optimizer { gd = 3 } }").field());
         assertEquals("grid.optimizer.g-d", rejected("name = a\ngrid { optimizer { g-d { type = gd } } }").field());
         SpecException both = rejected("name = a\ngrid { weight-decay = [0, 1]\noptimizer { adamw { weight-decay = 1 } } }");
