@@ -63,6 +63,9 @@ public final class AnalyticCommand implements Callable<Integer> {
             description = "activations, e.g. quad,relu,gelu (default: grokscope.app.analytic.activations)")
     private List<String> activations;
 
+    /** A standard error over this many phase seeds is already far below any difference worth plotting. */
+    static final int MAX_SEEDS = 10_000;
+
     @Option(names = "--seeds", paramLabel = "K", description = "phase seeds per cell (default: grokscope.app.analytic.seeds)")
     private Integer seeds;
 
@@ -125,8 +128,8 @@ public final class AnalyticCommand implements Callable<Integer> {
         List<String> acts = activations != null ? activations.stream().map(String::strip).toList()
                 : defaults.getStringList("activations");
         int k = seeds != null ? seeds : defaults.getInt("seeds");
-        if (k < 1) {
-            throw new SpecException("--seeds", "must be at least 1, got " + k);
+        if (k < 1 || k > MAX_SEEDS) {
+            throw new SpecException("--seeds", "must be in [1, " + MAX_SEEDS + "], got " + k);
         }
         if (plot != null && !(plot.toString().endsWith(".png") || plot.toString().endsWith(".svg"))) {
             throw new SpecException("--plot", "must name a .png or .svg file, got " + plot);
@@ -219,7 +222,7 @@ public final class AnalyticCommand implements Callable<Integer> {
         if (save != null) {
             Path dir = record(journal, first);
             String where = node.dataArgument();
-            out.printf(Locale.ROOT, "saved as run %s in %s (%s, N=%d, seed %d): grokscope plot %s%s, replay %s%s%n",
+            out.printf(Locale.ROOT, "saved as run %s in %s (%s, N=%d, seed %d): grokscope plot %s%s, grokscope replay %s%s%n",
                     save, dir, first.spec().activation().specName(), first.spec().width(),
                     first.spec().initSeed(), save, where, save, where);
         }
@@ -326,7 +329,7 @@ public final class AnalyticCommand implements Callable<Integer> {
                 VectorGraphicsEncoder.saveVectorGraphic(chart, stem, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
             }
         } catch (java.io.IOException e) {
-            throw new SpecException("--plot", "cannot write " + plot + ": " + Main.oneLine(e.toString()));
+            throw new SpecException("--plot", "cannot write " + plot + ": " + OutputPaths.reason(e));
         }
     }
 }

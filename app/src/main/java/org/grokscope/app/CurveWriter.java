@@ -14,27 +14,40 @@ final class CurveWriter implements AutoCloseable {
             "epoch,train_loss,train_acc,test_loss,test_acc,w1_norm,w2_norm,grad_w1_norm,grad_w2_norm";
 
     private final BufferedWriter out;
+    private final Path csv;
 
-    private CurveWriter(BufferedWriter out) {
+    private CurveWriter(BufferedWriter out, Path csv) {
         this.out = out;
+        this.csv = csv;
     }
 
+    /** Opens {@code csv} and writes its header to disk, so a file that cannot be written fails before any training. */
     static CurveWriter open(Path csv) {
+        if (Files.isDirectory(csv)) {
+            throw new SpecException("--out", csv + " is a directory; name a .csv file");
+        }
+        OutputPaths.parentOf(csv, "--out");
         try {
-            Path dir = csv.toAbsolutePath().getParent();
-            if (dir != null) {
-                Files.createDirectories(dir);
-            }
             BufferedWriter w = Files.newBufferedWriter(csv);
             w.write(HEADER);
             w.newLine();
-            return new CurveWriter(w);
+            w.flush();
+            return new CurveWriter(w, csv);
         } catch (IOException e) {
-            throw new SpecException("--out", "cannot write " + csv + ": " + e.getMessage());
+            throw new SpecException("--out", "cannot write " + csv + ": " + OutputPaths.reason(e));
         }
     }
 
-    void write(EpochMetrics m) throws IOException {
+    /** Appends one row; a full disk is a one-line error naming the file, not a stack trace. */
+    void write(EpochMetrics m) {
+        try {
+            writeRow(m);
+        } catch (IOException e) {
+            throw new SpecException("--out", "cannot write " + csv + ": " + OutputPaths.reason(e));
+        }
+    }
+
+    private void writeRow(EpochMetrics m) throws IOException {
         out.write(String.format(Locale.ROOT, "%d,%s,%.6f,%s,%s,%s,%s,%s,%s", m.epoch(), num(m.trainLoss()),
                 m.trainAccuracy(), m.evaluated() ? num(m.testLoss()) : "",
                 m.evaluated() ? String.format(Locale.ROOT, "%.6f", m.testAccuracy()) : "", num(m.w1Norm()),

@@ -62,6 +62,16 @@ public final class Main implements Runnable {
                 err.flush();
                 return FAILURE;
             }
+            java.io.IOException io = ex instanceof java.io.IOException e ? e
+                    : ex instanceof java.io.UncheckedIOException u ? u.getCause() : null;
+            if (io != null) {
+                // a full disk, a file removed under us: the machine's trouble, told in one line
+                err.println("error: " + oneLine((io instanceof java.nio.file.FileSystemException f && f.getFile() != null
+                        ? f.getFile() + ": " : "") + OutputPaths.reason(io)));
+                err.flush();
+                org.slf4j.LoggerFactory.getLogger(Main.class).debug("I/O failure", ex);
+                return FAILURE;
+            }
             err.println("grokscope failed: " + oneLine(String.valueOf(ex)));
             err.flush();
             org.slf4j.LoggerFactory.getLogger(Main.class).error("unexpected failure", ex);

@@ -15,16 +15,53 @@ final class OutputPaths {
     private OutputPaths() {
     }
 
-    /** Makes {@code dir} and its parents; {@code field} is the option the error names. */
+    /**
+     * Makes {@code dir} and its parents and checks that a file can be made in it (by making and
+     * deleting one: permission bits do not tell for root, read-only mounts or /proc); {@code field}
+     * is the option the error names.
+     */
     static Path directory(Path dir, String field) {
+        if (dir.toString().isBlank()) {
+            // Path.of("") is the working directory: the files would land among the user's own
+            throw new SpecException(field, "must not be empty");
+        }
+        Path made;
         try {
-            return Files.createDirectories(dir);
+            made = Files.createDirectories(dir);
         } catch (FileAlreadyExistsException e) {
             throw new SpecException(field, "cannot create the directory " + dir + ": " + e.getFile()
                     + " exists and is not a directory");
-        } catch (IOException | SecurityException e) {
-            throw new SpecException(field, "cannot create the directory " + dir + ": " + e);
+        } catch (IOException e) {
+            throw new SpecException(field, "cannot create the directory " + dir + ": " + reason(e));
+        } catch (SecurityException e) {
+            throw new SpecException(field, "cannot create the directory " + dir + ": " + e.getMessage());
         }
+        try {
+            Files.delete(Files.createTempFile(made, ".grokscope-probe", ".tmp"));
+        } catch (IOException e) {
+            throw new SpecException(field, "cannot write in the directory " + dir + ": " + reason(e));
+        }
+        return made;
+    }
+
+    /** An I/O failure as a user reads it ("permission denied"), not as a Java class name. */
+    static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        String message = e.getMessage();
+        if (e instanceof java.io.FileNotFoundException && message != null && message.endsWith(")")
+                && message.contains(" (")) {
+            // "path (No such file or directory)": the path is already in our message
+            return message.substring(message.lastIndexOf(" (") + 2, message.length() - 1);
+        }
+        return message != null ? message : e.getClass().getSimpleName();
     }
 
     /** As {@link #directory} would fail on a path that is or lies under a file, without making anything. */

@@ -91,7 +91,8 @@ public final class TrainCommand implements Callable<Integer> {
                 lastEvaluated.testLoss());
         stdout.println("t_fit = " + describe(events.tFit()) + ", t_grok = " + describe(events.tGrok())
                 + (events.tFit() > 0 && events.tGrok() > 0 ? " (delay " + (events.tGrok() - events.tFit()) + ")" : ""));
-        stdout.println("t_onset = " + describe(events.tOnset()) + ", test-loss peak at " + describe(events.testLossPeak()));
+        stdout.println("t_onset = " + describe(events.tOnset()) + ", test-loss peak "
+                + (events.testLossPeak() > 0 ? "at epoch " + events.testLossPeak() : "not found"));
         stdout.println("curve: " + csv);
         stdout.flush();
         return 0;

@@ -100,7 +100,7 @@ class AnalyticCommandTest {
     @CsvSource(delimiter = '|', value = {
         "zero width|--widths 0|--widths:|[1, 65536]",
         "width not a number|--widths 50,abc|--widths:|'abc'",
-        "no seeds|--seeds 0|--seeds:|at least 1",
+        "no seeds|--seeds 0|--seeds:|[1, 10000]",
         "cube has no construction|--task cube|task:|no analytic construction",
         "quad has no construction|--task n^2+n*m+m^2|task:|not of the form F(f1(n) + f2(m))",
         "odd activation|--activation tanh|activation:|no cos(A+B) component",

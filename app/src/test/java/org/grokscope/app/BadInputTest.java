@@ -77,7 +77,7 @@ class BadInputTest {
                         "adamw only"),
                 Arguments.of("adamw's eps with gd via --set", List.of("--optimizer", "gd", "--set", "optimizer.eps=1e-6"),
                         "optimizer.eps:", "adamw only"),
-                Arguments.of("zero threads", List.of("--threads", "0"), "--threads:", "at least 1"),
+                Arguments.of("zero threads", List.of("--threads", "0"), "--threads:", "[1, 1024]"),
                 Arguments.of("unknown flag", List.of("--frobnicate", "3"), "--frobnicate", "Unknown option"));
     }
 

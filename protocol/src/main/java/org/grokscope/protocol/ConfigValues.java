@@ -21,7 +21,9 @@ public final class ConfigValues {
         BigDecimal v = decimal(c, path, field, "an integer in [" + lo + ", " + hi + "]");
         boolean whole = v.signum() == 0 || v.stripTrailingZeros().scale() <= 0;
         if (!whole || v.compareTo(BigDecimal.valueOf(lo)) < 0 || v.compareTo(BigDecimal.valueOf(hi)) > 0) {
-            throw new SpecException(field, "must be an integer in [" + lo + ", " + hi + "], got " + v.toPlainString());
+            // 1e400 as a plain number is 401 digits: echo it as the user could have typed it
+            String got = v.toPlainString().length() <= 24 ? v.toPlainString() : v.toString();
+            throw new SpecException(field, "must be an integer in [" + lo + ", " + hi + "], got " + got);
         }
         return v.longValueExact();
     }
