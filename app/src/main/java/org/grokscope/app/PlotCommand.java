@@ -208,7 +208,8 @@ public final class PlotCommand implements Callable<Integer> {
             save(heatmap(checkpoints.get(checkpoints.size() - 1), last), dir.resolve("dft-heatmap"));
             save(functionImage(summary.spec(), checkpoints.get(checkpoints.size() - 1), q), dir.resolve("function-dft"));
         }
-        command.commandLine().getOut().println("wrote plots of " + runId + " to " + dir);
+        command.commandLine().getOut().println("wrote plots of " + runId + " to " + dir + (checkpoints.isEmpty()
+                ? " (loss, accuracy and norms only: the run has no checkpoint yet for the Fourier plots)" : ""));
         command.commandLine().getOut().flush();
         return 0;
     }

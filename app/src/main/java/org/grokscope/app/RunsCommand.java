@@ -84,13 +84,17 @@ public final class RunsCommand implements Callable<Integer> {
                 "train acc", "test acc", "t_fit", "t_grok", "note");
         for (RunSummary s : runs) {
             String task = s.spec() == null ? "?" : s.spec().task();
+            // analytic weights are written, not trained: no fit or grokking time (one epoch cannot hold t_grok)
+            boolean analytic = s.spec() != null
+                    && s.spec().optimizer().kind() == org.grokscope.protocol.OptimizerKind.ANALYTIC;
             out.printf(Locale.ROOT, "%-28s %-10s %-11s %8s %9s %9s %7s %7s  %s%n", s.runId(),
                     task.length() > 10 ? task.substring(0, 9) + "…" : task,
                     interrupted.contains(s.runId()) ? "interrupted" : s.status().specName(),
                     s.epoch() + (s.spec() == null ? "" : "/" + s.spec().epochs()),
                     s.last() == null ? "-" : String.format(Locale.ROOT, "%.4f", s.last().trainAccuracy()),
                     s.lastEvaluated() == null ? "-" : String.format(Locale.ROOT, "%.4f", s.lastEvaluated().testAccuracy()),
-                    s.tFit() > 0 ? Integer.toString(s.tFit()) : "-", s.tGrok() > 0 ? Integer.toString(s.tGrok()) : "-",
+                    analytic ? "n/a" : s.tFit() > 0 ? Integer.toString(s.tFit()) : "-",
+                    analytic ? "n/a" : s.tGrok() > 0 ? Integer.toString(s.tGrok()) : "-",
                     note(s));
         }
     }

@@ -63,6 +63,7 @@ class AnalyticCommandTest {
         Cli.Result runs = Cli.run("runs", "--data", data.toString());
         String anaLine = runs.out().lines().filter(l -> l.startsWith("ana ")).findFirst().orElseThrow();
         assertTrue(anaLine.contains("completed") && anaLine.contains("analytic weights, N=110 quad"), anaLine);
+        assertTrue(anaLine.matches(".* n/a +n/a .*"), "no t_fit or t_grok for weights that were never trained: " + anaLine);
 
         Path replay = dir.resolve("replay");
         assertEquals(0, Cli.run("replay", "ana", "--data", data.toString(), "--out", replay.toString()).code());

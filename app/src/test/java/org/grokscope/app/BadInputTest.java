@@ -29,6 +29,8 @@ class BadInputTest {
     static Stream<Arguments> cases() throws IOException {
         Path broken = Files.writeString(dir.resolve("broken.conf"), "task = add\np = { 97\n");
         Path unknownKey = Files.writeString(dir.resolve("typo.conf"), "task = add\nlearning-rate = 3\n");
+        Path groupAsValue = Files.writeString(dir.resolve("group.conf"), "optimizer = 3\n");
+        Path nullValue = Files.writeString(dir.resolve("null.conf"), "backend = null\n");
         Path badType = Files.writeString(dir.resolve("type.conf"), "width = [1, 2]\n");
         Path badExpr = Files.writeString(dir.resolve("expr.conf"), "task = \"3*n^2 + * m\"\n");
         Path directory = Files.createDirectories(dir.resolve("a-directory.conf"));
@@ -67,6 +69,9 @@ class BadInputTest {
                 Arguments.of("spec is a directory", List.of(directory.toString()), "spec:", "not a readable file"),
                 Arguments.of("unparsable HOCON", List.of(broken.toString()), "spec:", "cannot parse"),
                 Arguments.of("unknown spec field", List.of(unknownKey.toString()), "learning-rate:", "unknown field"),
+                Arguments.of("a field group given a value", List.of(groupAsValue.toString()), "optimizer:",
+                        "must be an object of fields (optimizer.beta1"),
+                Arguments.of("null for a field", List.of(nullValue.toString()), "backend:", "is null; give"),
                 Arguments.of("wrong type in file", List.of(badType.toString()), "width:", "must be an integer in [1, 65536]"),
                 Arguments.of("unresolvable substitution", List.of(unresolved.toString()), "spec:", "cannot parse"),
                 Arguments.of("bad --set", List.of("--set", "no-equals-sign"), "--set:", "path=value"),

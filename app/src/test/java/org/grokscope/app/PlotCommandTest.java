@@ -2,6 +2,7 @@ package org.grokscope.app;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -68,5 +69,9 @@ class PlotCommandTest {
         for (String name : new String[] {"loss", "accuracy", "norms"}) {
             assertTrue(javax.imageio.ImageIO.read(out.resolve(name + ".png").toFile()).getWidth() > 0, name);
         }
+        // it diverged before its first checkpoint: the Fourier plots are left out, and the output says why
+        assertEquals(null, s.lastCheckpoint());
+        assertTrue(plot.out().contains("no checkpoint yet for the Fourier plots"), plot.out());
+        assertFalse(Files.exists(out.resolve("ipr.png")));
     }
 }

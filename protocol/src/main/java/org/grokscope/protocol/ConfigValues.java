@@ -38,7 +38,7 @@ public final class ConfigValues {
         try {
             value = c.getValue(path);
         } catch (ConfigException.Missing e) {
-            throw new SpecException(field, "is missing");
+            throw new SpecException(field, c.hasPathOrNull(path) ? "is null; give " + expected : "is missing");
         } catch (ConfigException e) {
             throw new SpecException(field, "must be " + expected);
         }

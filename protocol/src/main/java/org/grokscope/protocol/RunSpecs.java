@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValue;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -101,7 +102,8 @@ public final class RunSpecs {
             Object raw = c.hasPath(field) ? c.getValue(field).unwrapped() : null;
             throw new SpecException(field, "has the wrong type: expected " + expected + ", got '" + raw + "'");
         } catch (ConfigException.Missing e) {
-            throw new SpecException(field, "is missing");
+            // HOCON's null removes the default rather than setting a value
+            throw new SpecException(field, c.hasPathOrNull(field) ? "is null; give " + expected : "is missing");
         } catch (ConfigException e) {
             throw new SpecException(field, describe(e));
         }
@@ -121,6 +123,13 @@ public final class RunSpecs {
         }
         for (Map.Entry<String, ConfigValue> e : user.entrySet()) {
             if (!known.contains(e.getKey())) {
+                String prefix = e.getKey() + ".";
+                List<String> inside = known.stream().filter(k -> k.startsWith(prefix)).toList();
+                if (!inside.isEmpty()) {
+                    // optimizer = 3: a known group given as a value
+                    throw new SpecException(e.getKey(), "must be an object of fields (" + String.join(", ", inside)
+                            + "), got '" + e.getValue().unwrapped() + "'");
+                }
                 throw new SpecException(e.getKey(), "unknown field; known fields: " + String.join(", ", known));
             }
         }

@@ -43,6 +43,7 @@ class ConfigValuesTest {
         assertTrue(refused("x = abc").contains("got 'abc'"));
         assertTrue(refused("x = [1, 2]").contains("must be an integer in [-10, 1000]"));
         assertTrue(refused("y = 1").contains("is missing"));
+        assertTrue(refused("x = null").contains("is null; give an integer in [-10, 1000]"), refused("x = null"));
         String seed = assertThrows(SpecException.class, () -> ConfigValues.integer(
                 ConfigFactory.parseString("s = 99999999999999999999"), "s", "seed", Long.MIN_VALUE, Long.MAX_VALUE))
                 .getMessage();
