@@ -107,8 +107,19 @@ public class NodeOptions {
     static void requireRun(RunSystem node, String runId, String field) {
         java.util.List<String> ids = node.runIds();
         if (!ids.contains(runId)) {
-            throw new SpecException(field, "no run '" + runId + "' in " + node.dataDir()
-                    + (ids.isEmpty() ? " (it has no runs)" : "; runs there: " + String.join(", ", ids)));
+            throw new SpecException(field, "no run '" + runId + "' in " + node.dataDir() + runsThere(ids));
         }
+    }
+
+    /** An error line names this many of the runs there; a sweep's data directory holds thousands. */
+    private static final int RUNS_SHOWN = 10;
+
+    /** What an unknown run id's error adds: the runs there, the first few of a sweep's thousands. */
+    static String runsThere(java.util.List<String> ids) {
+        if (ids.isEmpty()) {
+            return " (it has no runs)";
+        }
+        return "; runs there: " + String.join(", ", ids.subList(0, Math.min(RUNS_SHOWN, ids.size())))
+                + (ids.size() > RUNS_SHOWN ? ", ... (" + ids.size() + " in all; grokscope runs lists them)" : "");
     }
 }

@@ -123,8 +123,7 @@ public final class WatchCommand implements Callable<Integer> {
         }
         try (RunSystem node = RunSystem.open(dir, config, 1, CodeVersion.get(), FaultHook.NONE)) {
             List<String> ids = node.runIds();
-            return ids.contains(id) ? null : "no run '" + id + "' in " + node.dataDir()
-                    + (ids.isEmpty() ? " (it has no runs)" : "; runs there: " + String.join(", ", ids));
+            return ids.contains(id) ? null : "no run '" + id + "' in " + node.dataDir() + NodeOptions.runsThere(ids);
         } catch (DataDirectory.DataDirectoryException busy) {
             return null;
         }

@@ -115,6 +115,17 @@ class VerbBadInputTest {
         assertFalse(Files.exists(dir.resolve("no-such-data")), "no data directory made for a mistyped --data");
     }
 
+    /** A sweep's data directory holds thousands of runs: an unknown id's one line names ten. */
+    @Test
+    void anUnknownRunNamesAFewOfManyRuns() {
+        List<String> ids = java.util.stream.IntStream.range(0, 12).mapToObj(i -> "r" + i).toList();
+        String there = NodeOptions.runsThere(ids);
+        assertTrue(there.contains("r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, ... (12 in all"), there);
+        assertFalse(there.contains("r10") || there.contains("r11"), there);
+        assertEquals("; runs there: r0, r1", NodeOptions.runsThere(ids.subList(0, 2)));
+        assertEquals(" (it has no runs)", NodeOptions.runsThere(List.of()));
+    }
+
     @Test
     void runsOnAMissingDataDirectorySaysSoAndMakesNothing() {
         Path missing = dir.resolve("not-here");
