@@ -38,12 +38,15 @@ final class CurveWriter implements AutoCloseable {
         }
     }
 
-    /** Appends one row; a full disk is a one-line error naming the file, not a stack trace. */
+    /**
+     * Appends one row; a disk that fills up mid-run is a one-line error naming the file (exit 1:
+     * the machine's trouble, not bad input), not a stack trace.
+     */
     void write(EpochMetrics m) {
         try {
             writeRow(m);
         } catch (IOException e) {
-            throw new SpecException("--out", "cannot write " + csv + ": " + OutputPaths.reason(e));
+            throw new java.io.UncheckedIOException("cannot write " + csv + ": " + OutputPaths.reason(e), e);
         }
     }
 

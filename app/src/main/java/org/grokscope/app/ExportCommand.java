@@ -72,7 +72,7 @@ public final class ExportCommand implements Callable<Integer> {
                 if (e instanceof RunStarted s) {
                     // the spec with its seeds, so the run can be rebuilt, or retrained with grokscope run
                     Files.writeString(specFile, "# grokscope export of run " + runId + ", started by code version "
-                            + s.codeVersion() + "\n" + RunSpecs.render(s.spec()) + "\n");
+                            + s.codeVersion() + "\n" + rebuild(s.spec()) + RunSpecs.render(s.spec()) + "\n");
                     writeSplit(splitFile, s.spec());
                 }
                 if (weights && e instanceof CheckpointSaved c) {
@@ -157,6 +157,21 @@ public final class ExportCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /**
+     * For a saved analytic solution, whose optimizer 'analytic' no run can train: the command that
+     * writes the same weights again.
+     */
+    private static String rebuild(RunSpec spec) {
+        if (spec.optimizer().kind() != org.grokscope.protocol.OptimizerKind.ANALYTIC) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "# analytic weights, not trained: grokscope analytic --task \"%s\" --p %d "
+                + "--widths %d --activation %s --seeds 1 --seed %d --alpha %s --split-seed %d --parametrization %s "
+                + "--loss %s --save NEW_ID writes them again (with the readout and W1 amplitude they were saved with)%n",
+                spec.task(), spec.p(), spec.width(), spec.activation().specName(), spec.initSeed(), spec.alpha(),
+                spec.splitSeed(), spec.parametrization().specName(), spec.loss().specName());
     }
 
     private static String json(String text) {

@@ -66,8 +66,12 @@ public final class Main implements Runnable {
                     : ex instanceof java.io.UncheckedIOException u ? u.getCause() : null;
             if (io != null) {
                 // a full disk, a file removed under us: the machine's trouble, told in one line
-                err.println("error: " + oneLine((io instanceof java.nio.file.FileSystemException f && f.getFile() != null
-                        ? f.getFile() + ": " : "") + OutputPaths.reason(io)));
+                // our own wrappers say which file; a bare exception of the JDK gets its file, if it has one
+                String told = ex instanceof java.io.UncheckedIOException u && u.getMessage() != null
+                        && !u.getMessage().equals(String.valueOf(io)) ? u.getMessage()
+                        : (io instanceof java.nio.file.FileSystemException f && f.getFile() != null ? f.getFile() + ": " : "")
+                        + OutputPaths.reason(io);
+                err.println("error: " + oneLine(told));
                 err.flush();
                 org.slf4j.LoggerFactory.getLogger(Main.class).debug("I/O failure", ex);
                 return FAILURE;

@@ -36,10 +36,17 @@ final class OutputPaths {
         } catch (SecurityException e) {
             throw new SpecException(field, "cannot create the directory " + dir + ": " + e.getMessage());
         }
+        Path probe;
         try {
-            Files.delete(Files.createTempFile(made, ".grokscope-probe", ".tmp"));
+            probe = Files.createTempFile(made, ".grokscope-probe", ".tmp");
         } catch (IOException e) {
             throw new SpecException(field, "cannot write in the directory " + dir + ": " + reason(e));
+        }
+        try {
+            Files.delete(probe);
+        } catch (IOException e) {
+            // writing works, which is what was asked (an append-only directory refuses deletes)
+            probe.toFile().deleteOnExit();
         }
         return made;
     }

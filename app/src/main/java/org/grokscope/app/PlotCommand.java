@@ -135,6 +135,7 @@ public final class PlotCommand implements Callable<Integer> {
         double low = epochs.stream().mapToDouble(EpochMetrics::trainLoss).filter(v -> v > 0).min().orElse(1e-6);
         double high = evaluated.stream().mapToDouble(EpochMetrics::testLoss).max().orElse(1.0);
         vertical(loss, "test-loss peak", d.lossPeak(), low, high);
+        roundTicks(loss);
         save(loss, dir.resolve("loss"));
 
         XYChart acc = xy("Accuracy — " + runId, "accuracy");
@@ -147,6 +148,7 @@ public final class PlotCommand implements Callable<Integer> {
             horizontal(acc, "test " + compare, reference.lastEvaluated().testAccuracy(), epochs.get(0).epoch(),
                     epochs.get(epochs.size() - 1).epoch());
         }
+        roundTicks(acc);
         save(acc, dir.resolve("accuracy"));
 
         XYChart norms = xy("Weight and gradient norms — " + runId, "Frobenius norm (log)");
@@ -155,6 +157,7 @@ public final class PlotCommand implements Callable<Integer> {
         add(norms, "|W2|", epochs, EpochMetrics::w2Norm);
         add(norms, "|grad W1|", epochs, EpochMetrics::grad1Norm);
         add(norms, "|grad W2|", epochs, EpochMetrics::grad2Norm);
+        roundTicks(norms);
         save(norms, dir.resolve("norms"));
 
         if (!checkpoints.isEmpty()) {
@@ -180,6 +183,7 @@ public final class PlotCommand implements Callable<Integer> {
                 horizontal(iprChart, "v " + compare, ref.iprV(), from, to);
                 horizontal(iprChart, "w " + compare, ref.iprW(), from, to);
             }
+            roundTicks(iprChart);
             save(iprChart, dir.resolve("ipr"));
 
             CategoryChart phases = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
@@ -209,7 +213,7 @@ public final class PlotCommand implements Callable<Integer> {
             save(functionImage(summary.spec(), checkpoints.get(checkpoints.size() - 1), q), dir.resolve("function-dft"));
         }
         command.commandLine().getOut().println("wrote plots of " + runId + " to " + dir + (checkpoints.isEmpty()
-                ? " (loss, accuracy and norms only: the run has no checkpoint yet for the Fourier plots)" : ""));
+                ? " (loss, accuracy and norms only: the run has no checkpoint for the Fourier plots)" : ""));
         command.commandLine().getOut().flush();
         return 0;
     }
@@ -326,20 +330,31 @@ public final class PlotCommand implements Callable<Integer> {
         s.setMarker(SeriesMarkers.NONE);
     }
 
+    /**
+     * XChart ticks every data point when the x values form one equally spaced grid (epochs 1, 2,
+     * 3 ...), which runs the labels together; a hidden point between the first two x values,
+     * added last so it takes no series' colour, gives round-number ticks and moves no axis end.
+     */
+    private static void roundTicks(XYChart chart) {
+        java.util.TreeSet<Double> xs = new java.util.TreeSet<>();
+        for (XYSeries series : chart.getSeriesMap().values()) {
+            for (double x : series.getXData()) {
+                xs.add(x);
+            }
+        }
+        if (xs.size() < 3) {
+            return;
+        }
+        java.util.Iterator<Double> first = xs.iterator();
+        double between = (first.next() + first.next()) / 2;
+        XYSeries offGrid = chart.addSeries("\u200b", new double[] {between}, new double[] {Double.NaN});
+        offGrid.setShowInLegend(false);
+    }
+
     private static XYChart xy(String title, String yTitle) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("epoch")
                 .yAxisTitle(yTitle).build();
         chart.getStyler().setMarkerSize(0);
-        // XChart ticks every data point when all x values are equally spaced (epochs 1, 2, 3 ...),
-        // which runs the labels together; one hidden point off that grid gives round-number ticks.
-        // It takes a colour of its own, so the visible series keep the theme's first colours.
-        java.awt.Color[] theme = chart.getStyler().getSeriesColors();
-        java.awt.Color[] colors = new java.awt.Color[theme.length + 1];
-        colors[0] = java.awt.Color.WHITE;
-        System.arraycopy(theme, 0, colors, 1, theme.length);
-        chart.getStyler().setSeriesColors(colors);
-        XYSeries offGrid = chart.addSeries("\u200b", new double[] {0.5}, new double[] {Double.NaN});
-        offGrid.setShowInLegend(false);
         return chart;
     }
 

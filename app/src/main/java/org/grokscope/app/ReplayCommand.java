@@ -123,7 +123,7 @@ public final class ReplayCommand implements Callable<Integer> {
         if (n instanceof Integer || n instanceof Long) {
             return n.toString();
         }
-        return Double.isFinite(d) ? String.format(Locale.ROOT, "%.9g", d) : "";
+        return CurveWriter.num(d);
     }
 
 }

@@ -120,7 +120,8 @@ public final class SweepCommand implements Callable<Integer> {
                 } else if (journaled.get(id).status().terminal()) {
                     ended++;
                     if (!dryRun && n.followersBehind(id)) {
-                        // killed right after its last epochs: its findings and analyses are not all journaled
+                        // killed right after its last epochs (its findings and analyses are not all journaled),
+                        // or ended before an analyzer's definition changed (its analyses are recomputed)
                         n.catchUp(id);
                         caughtUp++;
                     }
@@ -133,7 +134,8 @@ public final class SweepCommand implements Callable<Integer> {
                     sweep.name(), sweep.cells().size(), String.join(" x ", sweep.axes()), ended, resumed,
                     toRun.size() - resumed, n.maxConcurrent(), n.dataDir());
             if (caughtUp > 0) {
-                stdout.printf("the onset detectors and analyzers of %d ended run(s) read what they had missed%n", caughtUp);
+                stdout.printf("the onset detectors and analyzers of %d ended run(s) caught up (events a killed process "
+                        + "left unread, or analyses recomputed after an analyzer changed)%n", caughtUp);
             }
             stdout.flush();
             if (dryRun) {

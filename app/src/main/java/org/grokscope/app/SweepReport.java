@@ -242,7 +242,7 @@ final class SweepReport {
                 any = true;
             }
             if (!failed.isEmpty()) {
-                XYSeries s = chart.addSeries(g.getKey() + ": failed, diverged (at the epoch it ended)", column(failed, 0),
+                XYSeries s = chart.addSeries(g.getKey() + ": failed (diverged or gave up; at the epoch it ended)", column(failed, 0),
                         column(failed, 1));
                 s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
                 s.setMarker(SeriesMarkers.TRIANGLE_DOWN);
@@ -324,8 +324,8 @@ final class SweepReport {
 
     static String num(double v) {
         if (!Double.isFinite(v)) {
-            // a diverged run's loss: inf says so, where BigDecimal would throw
-            return Double.isNaN(v) ? "" : v > 0 ? "inf" : "-inf";
+            // a diverged run's loss, written as the curve CSV writes it (BigDecimal would throw)
+            return CurveWriter.num(v);
         }
         return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
     }

@@ -88,13 +88,13 @@ public record SweepSpec(String name, Integer maxConcurrent, List<String> axes, L
         return expand(raw, SpecOptions.resolve(raw, file, "sweep"));
     }
 
-    /** Expands a parsed sweep file; substitutions may still be unresolved (each cell resolves its own). */
     /**
      * More cells than this is a typo in a grid (an axis of 1000 seeds) rather than an experiment:
      * every cell is a journaled run, and expanding and checking them alone takes minutes.
      */
     static final int MAX_CELLS = 20_000;
 
+    /** Expands a parsed sweep file; substitutions may still be unresolved (each cell resolves its own). */
     public static SweepSpec fromConfig(Config file) {
         Config resolved;
         try {

@@ -116,7 +116,7 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             Files.writeString(file, text);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("cannot write " + file + ": " + OutputPaths.reason(e), e);
         }
     }
 }

@@ -58,13 +58,11 @@ public final class WatchCommand implements Callable<Integer> {
         Path file = dir.resolve(config.getString("grokscope.alerts.file"));
         PrintWriter out = command.commandLine().getOut();
         boolean printed = false;
-        String unknown = runId == null ? null : unknownRun(config, dir, runId);
+        // only a one-off read checks the id: the check opens the journal, which takes its lock for a
+        // moment, and a follower is started beside (or before) the run it waits for
+        String unknown = once && runId != null ? unknownRun(config, dir, runId) : null;
         if (unknown != null) {
-            if (once) {
-                throw new SpecException("RUN_ID", unknown);
-            }
-            // following may start before the run does (watch in one terminal, run in another)
-            out.println("note: " + unknown + "; waiting for it anyway");
+            throw new SpecException("RUN_ID", unknown);
         }
         if (!once) {
             out.println("watching " + file + (runId == null ? "" : " for run " + runId) + " (Ctrl-C to stop)"

@@ -56,6 +56,9 @@ class AnalyticCommandTest {
         // the live analyzer has read it, as it reads a trained run
         Path exported = dir.resolve("export");
         assertEquals(0, Cli.run("export", "ana", "--data", data.toString(), "--out", exported.toString()).code());
+        assertTrue(Files.readString(exported.resolve("ana-spec.conf")).contains(
+                "# analytic weights, not trained: grokscope analytic --task \"add\" --p 23 --widths 110 --activation quad"),
+                "the exported spec says how to rebuild weights no run can train");
         List<String> analyses = Files.readAllLines(exported.resolve("ana-analysis.jsonl"));
         assertEquals(1, analyses.size(), analyses.toString());
         assertTrue(analyses.get(0).contains("\"epoch\":1,") && analyses.get(0).contains("\"ipr_u\":1.0000"), analyses.get(0));

@@ -71,7 +71,7 @@ class PlotCommandTest {
         }
         // it diverged before its first checkpoint: the Fourier plots are left out, and the output says why
         assertEquals(null, s.lastCheckpoint());
-        assertTrue(plot.out().contains("no checkpoint yet for the Fourier plots"), plot.out());
+        assertTrue(plot.out().contains("no checkpoint for the Fourier plots"), plot.out());
         assertFalse(Files.exists(out.resolve("ipr.png")));
     }
 }

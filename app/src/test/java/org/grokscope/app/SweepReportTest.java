@@ -98,7 +98,7 @@ class SweepReportTest {
     @Test
     void numbersIncludingThoseOfADivergedRun() {
         assertEquals("0.001", SweepReport.num(0.0010));
-        assertEquals("", SweepReport.num(Double.NaN));
+        assertEquals("nan", SweepReport.num(Double.NaN), "as the curve CSV writes it; empty means no value");
         assertEquals("inf", SweepReport.num(Double.POSITIVE_INFINITY), "a diverged run's loss");
         assertEquals("-inf", SweepReport.num(Double.NEGATIVE_INFINITY));
     }
@@ -127,7 +127,7 @@ class SweepReportTest {
         XYSeries gdMissed = series.get("gd wd=0: no grokking (at the last epoch)");
         assertArrayEquals(new double[] {0.3, 0.6}, gdMissed.getXData(), 0);
         assertArrayEquals(new double[] {900, 900}, gdMissed.getYData(), 0, "each at the epoch its run ended");
-        XYSeries gdFailed = series.get("gd wd=0: failed, diverged (at the epoch it ended)");
+        XYSeries gdFailed = series.get("gd wd=0: failed (diverged or gave up; at the epoch it ended)");
         assertArrayEquals(new double[] {0.3}, gdFailed.getXData(), 0);
         assertArrayEquals(new double[] {5}, gdFailed.getYData(), 0);
         assertEquals(gd.getLineColor(), gdMissed.getMarkerColor(), "a group's line and crosses share a colour");

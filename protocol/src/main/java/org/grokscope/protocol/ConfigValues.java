@@ -33,12 +33,27 @@ public final class ConfigValues {
         return decimal(c, path, field, "a number").doubleValue();
     }
 
+    /**
+     * Why {@code path} has no value: HOCON's null, on it or on a group above it ({@code optimizer =
+     * null}), removes the default rather than setting one, which "is missing" would hide.
+     */
+    public static String missing(Config c, String path, String expected) {
+        for (String p = path; ; p = p.substring(0, p.lastIndexOf('.'))) {
+            if (c.hasPathOrNull(p) && c.getIsNull(p)) {
+                return (p.equals(path) ? "is null" : p + " is null") + "; give " + expected;
+            }
+            if (p.indexOf('.') < 0) {
+                return "is missing";
+            }
+        }
+    }
+
     private static BigDecimal decimal(Config c, String path, String field, String expected) {
         ConfigValue value;
         try {
             value = c.getValue(path);
         } catch (ConfigException.Missing e) {
-            throw new SpecException(field, c.hasPathOrNull(path) ? "is null; give " + expected : "is missing");
+            throw new SpecException(field, missing(c, path, expected));
         } catch (ConfigException e) {
             throw new SpecException(field, "must be " + expected);
         }

@@ -103,7 +103,7 @@ public final class RunSpecs {
             throw new SpecException(field, "has the wrong type: expected " + expected + ", got '" + raw + "'");
         } catch (ConfigException.Missing e) {
             // HOCON's null removes the default rather than setting a value
-            throw new SpecException(field, c.hasPathOrNull(field) ? "is null; give " + expected : "is missing");
+            throw new SpecException(field, ConfigValues.missing(c, field, expected));
         } catch (ConfigException e) {
             throw new SpecException(field, describe(e));
         }

@@ -44,6 +44,8 @@ class ConfigValuesTest {
         assertTrue(refused("x = [1, 2]").contains("must be an integer in [-10, 1000]"));
         assertTrue(refused("y = 1").contains("is missing"));
         assertTrue(refused("x = null").contains("is null; give an integer in [-10, 1000]"), refused("x = null"));
+        String group = ConfigValues.missing(ConfigFactory.parseString("optimizer = null"), "optimizer.type", "a string");
+        assertEquals("optimizer is null; give a string", group);
         String seed = assertThrows(SpecException.class, () -> ConfigValues.integer(
                 ConfigFactory.parseString("s = 99999999999999999999"), "s", "seed", Long.MIN_VALUE, Long.MAX_VALUE))
                 .getMessage();

@@ -111,7 +111,9 @@ public final class CheckpointAnalysis {
      * Bumped whenever an analyzer's definition changes, so old stored results are recomputed.
      * 2: ffs_w1 and fcr_w1 cover both operand blocks of W1 (they covered u only); FFS amplitudes
      * normalised per basis vector (changes even p only); the Nyquist frequency's DFT is exactly real.
-     * 3: the phase histogram has a bin centred on 0 (changes an even bin count, the default 36).
+     * 3: the phase histogram has a bin centred on 0 (bins were edged at −π + k·2π/bins; this moves
+     * every bin of an even count, the default 36, and for an odd count moves a residual of exactly
+     * π from the last bin to the first).
      */
     public static final int VERSION = 3;
 
