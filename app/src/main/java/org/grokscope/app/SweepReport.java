@@ -233,27 +233,27 @@ final class SweepReport {
                 s.setMarkerColor(color);
                 any = true;
             }
-            if (!missed.isEmpty()) {
-                XYSeries s = chart.addSeries(g.getKey() + ": no grokking (at the last epoch)", column(missed, 0),
-                        column(missed, 1));
-                s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-                s.setMarker(SeriesMarkers.CROSS);
-                s.setMarkerColor(color);
-                any = true;
-            }
-            if (!failed.isEmpty()) {
-                XYSeries s = chart.addSeries(g.getKey() + ": failed (diverged or gave up; at the epoch it ended)", column(failed, 0),
-                        column(failed, 1));
-                s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-                s.setMarker(SeriesMarkers.TRIANGLE_DOWN);
-                s.setMarkerColor(color);
-                any = true;
-            }
+            any |= scatter(chart, g.getKey() + ": no grokking (at the last epoch)", missed, SeriesMarkers.CROSS, color);
+            any |= scatter(chart, g.getKey() + ": failed (diverged or gave up; at the epoch it ended)", failed,
+                    SeriesMarkers.TRIANGLE_DOWN, color);
         }
         if (!any) {
             chart.addSeries("no cells", new double[] {0}, new double[] {1});
         }
         return chart;
+    }
+
+    /** Adds the points as markers without a line; false when there are none. */
+    private static boolean scatter(XYChart chart, String name, List<double[]> points,
+                                   org.knowm.xchart.style.markers.Marker marker, java.awt.Color color) {
+        if (points.isEmpty()) {
+            return false;
+        }
+        XYSeries s = chart.addSeries(name, column(points, 0), column(points, 1));
+        s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        s.setMarker(marker);
+        s.setMarkerColor(color);
+        return true;
     }
 
     /** Final test accuracy, mean over seeds, with α across and one row per group. */
