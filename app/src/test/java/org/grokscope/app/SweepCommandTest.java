@@ -208,7 +208,7 @@ class SweepCommandTest {
         Cli.Result again = Cli.run("sweep", file.toString(), "--data", data.toString(), "--no-progress");
         assertEquals(0, again.code(), again.out() + again.err());
         assertTrue(again.out().contains("1 ended before, 0 to resume, 0 to start"), again.out());
-        assertTrue(again.out().contains("of 1 ended run(s) read what they had missed"), again.out());
+        assertTrue(again.out().contains("of 1 ended run(s) caught up"), again.out());
         List<String> csv = Files.readAllLines(data.resolve("sweeps").resolve("c").resolve(SweepReport.CSV));
         int onset = Arrays.asList(csv.get(0).split(",")).indexOf("t_onset");
         assertTrue(onset > 0, csv.get(0));
@@ -219,7 +219,7 @@ class SweepCommandTest {
             assertEquals(7, node.analyses(cell.runId()).size(), "one analysis per checkpoint (100 ... 600, and 660, the last epoch)");
         }
         Cli.Result third = Cli.run("sweep", file.toString(), "--data", data.toString(), "--no-progress");
-        assertFalse(third.out().contains("read what they had missed"), third.out());
+        assertFalse(third.out().contains("caught up"), third.out());
     }
 
     /**
