@@ -23,7 +23,7 @@ final class AnalysisJson {
         return b.append('}').toString();
     }
 
-    /** A finite number as the CSV files write it (%.9g, integers as integers); null for NaN or infinity. */
+    /** A finite number as the CSV files write it (integers as integers); null for NaN or infinity. */
     static String value(Object v) {
         if (v instanceof int[] a) {
             StringBuilder b = new StringBuilder("[");
@@ -37,7 +37,7 @@ final class AnalysisJson {
         }
         if (v instanceof Number n) {
             double d = n.doubleValue();
-            return Double.isFinite(d) ? String.format(Locale.ROOT, "%.9g", d) : "null";
+            return Double.isFinite(d) ? CurveWriter.num(d) : "null";
         }
         return "\"" + v + "\"";
     }

@@ -22,9 +22,7 @@ import org.grokscope.compute.backend.opencl.OpenClEngine;
 import org.grokscope.compute.model.ModelShape;
 import org.grokscope.compute.model.Weights;
 import org.grokscope.compute.optim.Optimizer;
-import org.grokscope.compute.task.Dataset;
 import org.grokscope.compute.task.Split;
-import org.grokscope.compute.task.Tasks;
 import org.grokscope.compute.train.TrainingRun;
 import org.grokscope.protocol.BackendKind;
 import org.grokscope.protocol.RunSpec;
@@ -238,7 +236,7 @@ public final class BenchCommand implements Callable<Integer> {
                 throw new SpecException("--batch", "batch sizes must be at least 1, got " + r);
             }
         }
-        Split split = Split.of(Dataset.of(Tasks.parse(spec.task(), spec.p())), spec.alpha(), spec.splitSeed());
+        Split split = Split.of(spec);
         int batch = split.train().size();
         long heap = Runtime.getRuntime().maxMemory();
         for (int r : batchSizes) {

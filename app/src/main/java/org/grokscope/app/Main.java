@@ -66,12 +66,7 @@ public final class Main implements Runnable {
                     : ex instanceof java.io.UncheckedIOException u ? u.getCause() : null;
             if (io != null) {
                 // a full disk, a file removed under us: the machine's trouble, told in one line
-                // our own wrappers say which file; a bare exception of the JDK gets its file, if it has one
-                String told = ex instanceof java.io.UncheckedIOException u && u.getMessage() != null
-                        && !u.getMessage().equals(String.valueOf(io)) ? u.getMessage()
-                        : (io instanceof java.nio.file.FileSystemException f && f.getFile() != null ? f.getFile() + ": " : "")
-                        + OutputPaths.reason(io);
-                err.println("error: " + oneLine(told));
+                err.println("error: " + oneLine(ioFailure(ex, io)));
                 err.flush();
                 org.slf4j.LoggerFactory.getLogger(Main.class).debug("I/O failure", ex);
                 return FAILURE;
@@ -82,6 +77,19 @@ public final class Main implements Runnable {
             return FAILURE;
         });
         return cl;
+    }
+
+    /**
+     * What an I/O failure says: our own wrappers name the file in their message; a bare exception
+     * of the JDK gets its file, if it has one, and its reason.
+     */
+    private static String ioFailure(Exception ex, java.io.IOException io) {
+        if (ex instanceof java.io.UncheckedIOException u && u.getMessage() != null
+                && !u.getMessage().equals(String.valueOf(io))) {
+            return u.getMessage();
+        }
+        String file = io instanceof java.nio.file.FileSystemException f && f.getFile() != null ? f.getFile() + ": " : "";
+        return file + OutputPaths.reason(io);
     }
 
     static String oneLine(String s) {

@@ -135,8 +135,7 @@ public final class PlotCommand implements Callable<Integer> {
         double low = epochs.stream().mapToDouble(EpochMetrics::trainLoss).filter(v -> v > 0).min().orElse(1e-6);
         double high = evaluated.stream().mapToDouble(EpochMetrics::testLoss).max().orElse(1.0);
         vertical(loss, "test-loss peak", d.lossPeak(), low, high);
-        roundTicks(loss);
-        save(loss, dir.resolve("loss"));
+        saveCurves(loss, dir.resolve("loss"));
 
         XYChart acc = xy("Accuracy — " + runId, "accuracy");
         add(acc, "train", epochs, EpochMetrics::trainAccuracy);
@@ -148,8 +147,7 @@ public final class PlotCommand implements Callable<Integer> {
             horizontal(acc, "test " + compare, reference.lastEvaluated().testAccuracy(), epochs.get(0).epoch(),
                     epochs.get(epochs.size() - 1).epoch());
         }
-        roundTicks(acc);
-        save(acc, dir.resolve("accuracy"));
+        saveCurves(acc, dir.resolve("accuracy"));
 
         XYChart norms = xy("Weight and gradient norms — " + runId, "Frobenius norm (log)");
         norms.getStyler().setYAxisLogarithmic(true);
@@ -157,8 +155,7 @@ public final class PlotCommand implements Callable<Integer> {
         add(norms, "|W2|", epochs, EpochMetrics::w2Norm);
         add(norms, "|grad W1|", epochs, EpochMetrics::grad1Norm);
         add(norms, "|grad W2|", epochs, EpochMetrics::grad2Norm);
-        roundTicks(norms);
-        save(norms, dir.resolve("norms"));
+        saveCurves(norms, dir.resolve("norms"));
 
         if (!checkpoints.isEmpty()) {
             List<double[]> ipr = new ArrayList<>();
@@ -183,8 +180,7 @@ public final class PlotCommand implements Callable<Integer> {
                 horizontal(iprChart, "v " + compare, ref.iprV(), from, to);
                 horizontal(iprChart, "w " + compare, ref.iprW(), from, to);
             }
-            roundTicks(iprChart);
-            save(iprChart, dir.resolve("ipr"));
+            saveCurves(iprChart, dir.resolve("ipr"));
 
             CategoryChart phases = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
                     .title("Phase alignment φ1+φ2−φ3 at epoch " + checkpoints.get(checkpoints.size() - 1).epoch()
@@ -328,6 +324,12 @@ public final class PlotCommand implements Callable<Integer> {
         XYSeries s = chart.addSeries(name + String.format(java.util.Locale.ROOT, " = %.3f", y), new double[] {from, to},
                 new double[] {y, y});
         s.setMarker(SeriesMarkers.NONE);
+    }
+
+    /** Saves a chart over epochs with {@link #roundTicks}. */
+    private static void saveCurves(XYChart chart, Path base) throws IOException {
+        roundTicks(chart);
+        save(chart, base);
     }
 
     /**

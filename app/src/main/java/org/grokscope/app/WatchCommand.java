@@ -8,7 +8,6 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.grokscope.actors.DataDirectory;
 import org.grokscope.actors.FaultHook;
@@ -60,9 +59,8 @@ public final class WatchCommand implements Callable<Integer> {
         boolean printed = false;
         // only a one-off read checks the id: the check opens the journal, which takes its lock for a
         // moment, and a follower is started beside (or before) the run it waits for
-        String unknown = once && runId != null ? unknownRun(config, dir, runId) : null;
-        if (unknown != null) {
-            throw new SpecException("RUN_ID", unknown);
+        if (once && runId != null) {
+            requireRunIfFree(config, dir, runId);
         }
         if (!once) {
             out.println("watching " + file + (runId == null ? "" : " for run " + runId) + " (Ctrl-C to stop)"
@@ -112,18 +110,17 @@ public final class WatchCommand implements Callable<Integer> {
     }
 
     /**
-     * Why {@code id} names no run of {@code dir}, or null when it does or when that cannot be told
-     * here: no journal yet, or another process holds it (then a run is under way and may be new).
+     * {@link NodeOptions#requireRun} where it can be told here: not without a journal yet, nor
+     * while another process holds it (then a run is under way and may be new).
      */
-    private static String unknownRun(Config config, Path dir, String id) {
+    private static void requireRunIfFree(Config config, Path dir, String id) {
         if (!NodeOptions.hasJournal(dir)) {
-            return null;
+            return;
         }
         try (RunSystem node = RunSystem.open(dir, config, 1, CodeVersion.get(), FaultHook.NONE)) {
-            List<String> ids = node.runIds();
-            return ids.contains(id) ? null : "no run '" + id + "' in " + node.dataDir() + NodeOptions.runsThere(ids);
+            NodeOptions.requireRun(node, id);
         } catch (DataDirectory.DataDirectoryException busy) {
-            return null;
+            // held by a training process
         }
     }
 }

@@ -71,7 +71,7 @@ public record Split(Dataset train, Dataset test) {
         trainSize(Dataset.size(Tasks.parse(spec.task(), spec.p())), spec.alpha());
     }
 
-        private static String format(double v) {
+    private static String format(double v) {
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 }
