@@ -55,12 +55,68 @@ class GoldenJournalTest {
             assertEquals(RunStatus.PAUSED, paused.status());
             assertEquals(Integer.parseInt(expected.getProperty("paused.epoch")), paused.epoch());
 
-            // recovery from snapshot + events, through a trainer
-            Trainer.State state = node.<java.util.Optional<Trainer.State>>ask(r -> new RunSupervisor.GetRunState("x", r))
-                    .orElse(null);
-            assertEquals(null, state, "no trainer is active before a command");
+            // recovery from snapshot + events, through a trainer: the reply carries the epoch the
+            // trainer recovered, which the query's fold above must agree with
             Trainer.Reply stop = node.<Trainer.Reply>ask(r -> new RunSupervisor.StopRun("golden-paused", r));
             assertEquals(new Trainer.Accepted("golden-paused", RunStatus.STOPPED, paused.epoch()), stop);
+        }
+    }
+
+    /**
+     * A second store of format version 1, written by {@code grokscope run} after the onset
+     * detector, the live analyzers and training sessions joined the journal (build 308e27f:
+     * add, p = 31, N = 64, AdamW, 1,000 epochs, a checkpoint every 250), so that their events
+     * (TrainingSessionStarted, GrokkingDetected, PrecursorDetected, AnalysisRecorded) are read
+     * from bytes an older build wrote, through Pekko's journal envelope, not only through the raw
+     * Kryo files of the protocol tests. The expected values are what that build's
+     * {@code grokscope export} printed (nine significant digits, hence the tolerance).
+     */
+    @Test
+    void versionOneDetectorAnalyzerAndSessionEventsReplay() throws Exception {
+        copy(GOLDEN.resolveSibling("v1-grokked"), dir);
+        try (RunSystem node = Runs.open(dir, 1, FaultHook.NONE)) {
+            assertEquals(List.of("golden-grokked"), node.runIds());
+            RunSummary run = node.summary("golden-grokked");
+            assertEquals(RunStatus.COMPLETED, run.status());
+            assertEquals(1000, run.epochEvents());
+            assertTrue(run.contiguous());
+            assertEquals(31, run.spec().p());
+
+            List<org.grokscope.protocol.events.TrainingSessionStarted> sessions = node.events("golden-grokked").stream()
+                    .filter(e -> e instanceof org.grokscope.protocol.events.TrainingSessionStarted)
+                    .map(e -> (org.grokscope.protocol.events.TrainingSessionStarted) e).toList();
+            assertEquals(1, sessions.size());
+            assertEquals(0, sessions.get(0).epoch());
+            assertEquals("0.1.0-SNAPSHOT+308e27f4b6", sessions.get(0).codeVersion());
+            assertEquals("cpu", sessions.get(0).backend());
+            assertEquals(4, sessions.get(0).lanes());
+            assertEquals(2, sessions.get(0).threads());
+
+            assertEquals(List.of(
+                    new org.grokscope.protocol.events.GrokkingDetected("golden-grokked", 662, 705, 881),
+                    new org.grokscope.protocol.events.PrecursorDetected("golden-grokked",
+                            org.grokscope.protocol.events.PrecursorDetected.IPR_ACCELERATION, 750)),
+                    node.detections("golden-grokked"));
+
+            List<org.grokscope.protocol.events.AnalysisRecorded> analyses = node.analyses("golden-grokked");
+            assertEquals(List.of(250, 500, 750, 1000), analyses.stream().map(a -> a.epoch()).toList());
+            double[][] expected = { // ipr_u, phase_resultant_length, frequencies_used, fcr_w2
+                {0.126577297, 0.558334483, 15, 0.500316220},
+                {0.174047831, 0.975479609, 15, 0.491921575},
+                {0.436969259, 0.990268220, 15, 0.494677343},
+                {0.775663701, 0.993898083, 15, 0.502515726}};
+            String[] names = {"ipr_u", "phase_resultant_length", "frequencies_used", "fcr_w2"};
+            for (int i = 0; i < analyses.size(); i++) {
+                org.grokscope.protocol.events.AnalysisRecorded a = analyses.get(i);
+                assertEquals("ipr,phases,coverage,ffs", a.analyzers());
+                assertEquals(3, a.version());
+                assertEquals("ipr.r=2 phases.bins=36 ffs.eta=0.1", a.parameters());
+                for (int k = 0; k < names.length; k++) {
+                    int at = Arrays.asList(a.names()).indexOf(names[k]);
+                    assertTrue(at >= 0, names[k] + " at epoch " + a.epoch());
+                    assertEquals(expected[i][k], a.values()[at], 5e-9, names[k] + " at epoch " + a.epoch());
+                }
+            }
         }
     }
 
