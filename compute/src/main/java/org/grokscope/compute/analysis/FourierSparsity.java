@@ -67,4 +67,71 @@ public record FourierSparsity(double ffs, double fcr, double[] cosNorms, double[
         return new FourierSparsity(count == 0 ? 0.0 : (double) active / count,
                 withSine == 0 ? Double.NaN : ratio / withSine, c, s);
     }
+
+    /**
+     * The twin of {@link #of}: each basis vector built with {@code Math.cos}/{@code Math.sin} per
+     * entry and normalised by its own computed norm (no phase table, no closed-form p/2), a sine
+     * whose computed norm vanishes (the Nyquist frequency of an even p) counted as absent.
+     */
+    public static FourierSparsity naive(int p, int d, float[] w, int offset, int rowStride, int colStride, double eta) {
+        int k2 = p / 2 + 1;
+        double[] c = new double[k2];
+        double[] s = new double[k2];
+        boolean[] hasSine = new boolean[k2];
+        for (int nu = 1; nu < k2; nu++) {
+            double[] cosV = new double[p];
+            double[] sinV = new double[p];
+            for (int i = 0; i < p; i++) {
+                cosV[i] = Math.cos(2.0 * Math.PI * nu * i / p);
+                sinV[i] = Math.sin(2.0 * Math.PI * nu * i / p);
+            }
+            double cosNorm = norm(cosV);
+            double sinNorm = norm(sinV);
+            // sin(πi) evaluates to ~1e-16·i, not 0: a norm that small is no basis vector
+            hasSine[nu] = sinNorm > 1e-6;
+            double cc = 0.0;
+            double ss = 0.0;
+            for (int j = 0; j < d; j++) {
+                double pc = 0.0;
+                double ps = 0.0;
+                for (int i = 0; i < p; i++) {
+                    double x = w[offset + i * rowStride + j * colStride];
+                    pc += x * cosV[i] / cosNorm;
+                    if (hasSine[nu]) {
+                        ps += x * sinV[i] / sinNorm;
+                    }
+                }
+                cc += pc * pc;
+                ss += ps * ps;
+            }
+            c[nu] = Math.sqrt(cc);
+            s[nu] = Math.sqrt(ss);
+        }
+        double max = 0.0;
+        for (int nu = 1; nu < k2; nu++) {
+            max = Math.max(max, Math.sqrt(c[nu] * c[nu] + s[nu] * s[nu]));
+        }
+        int active = 0;
+        int withSine = 0;
+        double ratio = 0.0;
+        for (int nu = 1; nu < k2; nu++) {
+            if (max > 0 && Math.sqrt(c[nu] * c[nu] + s[nu] * s[nu]) >= eta * max) {
+                active++;
+                if (hasSine[nu]) {
+                    withSine++;
+                    ratio += c[nu] / (c[nu] + s[nu]);
+                }
+            }
+        }
+        return new FourierSparsity(k2 == 1 ? 0.0 : (double) active / (k2 - 1),
+                withSine == 0 ? Double.NaN : ratio / withSine, c, s);
+    }
+
+    private static double norm(double[] v) {
+        double sum = 0.0;
+        for (double x : v) {
+            sum += x * x;
+        }
+        return Math.sqrt(sum);
+    }
 }

@@ -39,6 +39,41 @@ class CheckpointAnalysisTest {
     }
 
     /**
+     * The ffs analyzer's four numbers on random weights equal the twin's on blocks laid out here
+     * by hand: W1 as the dense p × 2N matrix whose column 2k is u_k and 2k + 1 is v_k (column
+     * order does not change FFS or FCR), W2 as stored, (p, N). Tolerance as in the twin test.
+     */
+    @Test
+    void sparsityOfBothWeightBlocksMatchesTheTwin() {
+        int p = 13;
+        int width = 9;
+        Random random = new Random(11);
+        float[] w1 = new float[width * 2 * p];
+        float[] w2 = new float[p * width];
+        for (int i = 0; i < w1.length; i++) {
+            w1[i] = (float) random.nextGaussian();
+        }
+        for (int i = 0; i < w2.length; i++) {
+            w2[i] = (float) random.nextGaussian();
+        }
+        float[] embedding = new float[p * 2 * width];
+        for (int k = 0; k < width; k++) {
+            for (int i = 0; i < p; i++) {
+                embedding[i * 2 * width + 2 * k] = w1[k * 2 * p + i];
+                embedding[i * 2 * width + 2 * k + 1] = w1[k * 2 * p + p + i];
+            }
+        }
+        double eta = ConfigFactory.load().getDouble("grokscope.analyzers.ffs.eta");
+        FourierSparsity u = FourierSparsity.naive(p, 2 * width, embedding, 0, 2 * width, 1, eta);
+        FourierSparsity w = FourierSparsity.naive(p, width, w2, 0, width, 1, eta);
+        Map<String, Object> row = new CheckpointAnalysis(List.of("ffs"), ConfigFactory.load()).analyze(p, width, w1, w2);
+        assertEquals(u.ffs(), (Double) row.get("ffs_w1"), 0.0);
+        assertEquals(u.fcr(), (Double) row.get("fcr_w1"), 1e-12);
+        assertEquals(w.ffs(), (Double) row.get("ffs_w2"), 0.0);
+        assertEquals(w.fcr(), (Double) row.get("fcr_w2"), 1e-12);
+    }
+
+    /**
      * ffs_w1 covers both operands: u of every neuron a cosine at ν = 3, v a cosine at ν = 5, so
      * two of the 8 frequencies of p = 17 are active (u alone would give one); all cosines: FCR 1.
      */

@@ -188,6 +188,42 @@ class FourierMeasuresTest {
         }
     }
 
+    /**
+     * The table-driven FFS/FCR against its twin on random blocks, odd and even p, both layouts
+     * (token index as rows and as columns, with an offset). Both sum in double over p·d terms of
+     * order 1, so norms agree to ~1e-12 of the largest; FFS compares exactly (random amplitudes sit
+     * nowhere near the η threshold) and FCR to 1e-12.
+     */
+    @Test
+    void sparsityMatchesItsNaiveTwinOnRandomBlocks() {
+        Random random = new Random(17);
+        for (int p : new int[] {2, 7, 8, 31, 32}) {
+            int d = 6;
+            int offset = 3;
+            float[] rows = new float[offset + p * d];
+            for (int i = 0; i < rows.length; i++) {
+                rows[i] = (float) random.nextGaussian();
+            }
+            for (boolean tokenRows : new boolean[] {true, false}) {
+                int rowStride = tokenRows ? d : 1;
+                int colStride = tokenRows ? 1 : p;
+                for (double eta : new double[] {0.1, 0.5}) {
+                    FourierSparsity fast = FourierSparsity.of(p, d, rows, offset, rowStride, colStride, eta);
+                    FourierSparsity twin = FourierSparsity.naive(p, d, rows, offset, rowStride, colStride, eta);
+                    String where = "p=" + p + " tokenRows=" + tokenRows + " eta=" + eta;
+                    double max = 0.0;
+                    for (int nu = 1; nu < twin.cosNorms().length; nu++) {
+                        max = Math.max(max, Math.max(twin.cosNorms()[nu], twin.sinNorms()[nu]));
+                    }
+                    assertArrayEquals(twin.cosNorms(), fast.cosNorms(), 1e-12 * max, where);
+                    assertArrayEquals(twin.sinNorms(), fast.sinNorms(), 1e-12 * max, where);
+                    assertEquals(twin.ffs(), fast.ffs(), 0.0, where);
+                    assertEquals(twin.fcr(), fast.fcr(), 1e-12, where);
+                }
+            }
+        }
+    }
+
     @Test
     void sparsityAndCosineRatioOfSimpleBlocks() {
         int p = 29;
