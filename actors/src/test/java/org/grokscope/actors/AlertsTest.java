@@ -68,6 +68,14 @@ class AlertsTest {
         return Integer.parseInt(m.group(1));
     }
 
+    private static void awaitAlert(Path data, String kind) throws Exception {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (alerts(data).stream().noneMatch(l -> l.contains("\"kind\":\"" + kind + "\""))) {
+            assertTrue(System.currentTimeMillis() < deadline, "no " + kind + " alert: " + alerts(data));
+            Thread.sleep(50);
+        }
+    }
+
     private static void finish(RunSystem node, String id, RunSpec spec) throws InterruptedException {
         Runs.startAndAwait(node, List.of(id), List.of(spec), Duration.ofSeconds(120));
         node.<Integer>ask(RunSupervisor.WhenDetectorsDone::new);
@@ -259,23 +267,48 @@ class AlertsTest {
         assertTrue(alerts(data).stream().noneMatch(l -> l.contains("grokking-detected")), alerts(data).toString());
     }
 
+    /**
+     * The run is paused between its test-loss peak (165) and its onset (262), so the grokking
+     * alert can only come from the resumed session (lose), then resumed once more after it, when
+     * nothing may come twice (repeat). The first session's epochs after 170 are slowed to 20 ms so
+     * the pause lands in that window on any host.
+     */
     @Test
     void pauseAndResumeNeitherLoseNorRepeatAlerts() throws Exception {
         Path data = dir.resolve("resume");
         RunSpec spec = groksAfterALossPeak(100_000);
-        try (RunSystem node = RunSystem.open(data, ConfigFactory.load(), 1, "test", FaultHook.NONE)) {
-            node.<Trainer.Reply>ask(r -> new RunSupervisor.StartRun("r", spec, r));
-            long deadline = System.currentTimeMillis() + 120_000;
-            while (alerts(data).stream().noneMatch(l -> l.contains("grokking-detected"))
-                    && System.currentTimeMillis() < deadline) {
-                Thread.sleep(100);
+        FaultHook slowAfterThePeak = (runId, epoch) -> {
+            if (epoch > 170) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
+        };
+        try (RunSystem node = RunSystem.open(data, ConfigFactory.load(), 1, "test", slowAfterThePeak)) {
+            node.<Trainer.Reply>ask(r -> new RunSupervisor.StartRun("r", spec, r));
+            awaitAlert(data, "test-loss-peak");
+            node.<Trainer.Reply>ask(r -> new RunSupervisor.PauseRun("r", r));
+            node.<Integer>ask(RunSupervisor.WhenDetectorsDone::new);
+            assertTrue(node.summary("r").epoch() < 262, "paused before the onset: " + node.summary("r").epoch());
+        }
+        assertTrue(alerts(data).stream().noneMatch(l -> l.contains("grokking-detected")), alerts(data).toString());
+        try (RunSystem node = RunSystem.open(data, ConfigFactory.load(), 1, "test", FaultHook.NONE)) {
+            node.<Trainer.Reply>ask(r -> new RunSupervisor.StartRun("r", null, r));
+            awaitAlert(data, "grokking-detected");
             node.<Trainer.Reply>ask(r -> new RunSupervisor.PauseRun("r", r));
             node.<Integer>ask(RunSupervisor.WhenDetectorsDone::new);
         }
+        int paused;
         try (RunSystem node = RunSystem.open(data, ConfigFactory.load(), 1, "test", FaultHook.NONE)) {
+            paused = node.summary("r").epoch();
             node.<Trainer.Reply>ask(r -> new RunSupervisor.StartRun("r", null, r));
-            Thread.sleep(1500);
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (node.summary("r").epoch() <= paused + 100) {
+                assertTrue(System.currentTimeMillis() < deadline, "the third session trains");
+                Thread.sleep(100);
+            }
             node.<Trainer.Reply>ask(r -> new RunSupervisor.StopRun("r", r));
             node.<Integer>ask(RunSupervisor.WhenDetectorsDone::new);
         }

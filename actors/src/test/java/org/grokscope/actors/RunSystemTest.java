@@ -76,6 +76,7 @@ class RunSystemTest {
             while (node.activeRuns().containsValue(RunStatus.RUNNING) && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
+            assertEquals(RunStatus.PAUSED, node.activeRuns().get("long"), "paused within 30 s of PauseAll");
             assertEquals(List.of("long"), node.runIds(), "the dropped run left nothing in the journal");
         }
     }

@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,8 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Bad input to the verbs other than train (replay, plot, analytic, watch, stop, resume, export,
- * bench): exit code 2, one line naming the option, no stack trace, and no data directory made
- * for a --data that holds no journal.
+ * bench): exit code 2, one line naming the option, no stack trace, no data directory made for a
+ * --data that holds no journal, and no event added to one that does.
  */
 class VerbBadInputTest {
     @TempDir
@@ -33,7 +35,7 @@ class VerbBadInputTest {
     static Path emptySplitSweep;
 
     @BeforeAll
-    static void oneRun() throws IOException {
+    static void oneRun() throws Exception {
         Path spec = Files.writeString(dir.resolve("s.conf"), "p = 11\nwidth = 16\nepochs = 4\ncheckpoint-every = 2\n");
         data = dir.resolve("data");
         Cli.Result r = Cli.run("run", spec.toString(), "--id", "r1", "--data", data.toString(), "--no-progress");
@@ -48,6 +50,15 @@ class VerbBadInputTest {
         emptySplit = Files.writeString(dir.resolve("tiny.conf"), "p = 11\nwidth = 16\nepochs = 4\nalpha = 0.005\n");
         emptySplitSweep = Files.writeString(dir.resolve("tiny-sweep.conf"),
                 "name = t\nbase { p = 11, width = 16, epochs = 4 }\ngrid { alpha = [0.5, 0.005] }\n");
+        before = JournalContents.of(data);
+    }
+
+    static Map<String, String> before;
+
+    /** Every rejected command that named the journal of r1 and r13 left its events as they were. */
+    @AfterAll
+    static void theJournalIsAsBefore() throws Exception {
+        assertEquals(before, JournalContents.of(data));
     }
 
     static Stream<Arguments> cases() {
