@@ -50,8 +50,8 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "output directory (default: export/<RUN_ID>)")
     private Path out;
 
-    @Option(names = "--weights", description = "also write every checkpoint's weights as <RUN_ID>-epoch-<E>.npz "
-            + "(numpy.load: W1 is (N, 2p), W2 is (p, N), float32, the paper's layout)")
+    @Option(names = "--weights", description = "also write every checkpoint's weights as "
+            + "<RUN_ID>-epoch-<EEEEEE>.npz (six digits) (numpy.load: W1 is (N, 2p), W2 is (p, N), float32, the paper's layout)")
     private boolean weights;
 
     @Override
@@ -127,7 +127,7 @@ public final class ExportCommand implements Callable<Integer> {
         }
         command.commandLine().getOut().println("wrote " + curve + ", " + analyses + ", " + detections + ", "
                 + provenance + ", " + specFile + " and " + splitFile
-                + (weights ? "; the weights of " + checkpoints + " checkpoints as " + runId + "-epoch-<E>.npz" : ""));
+                + (weights ? "; the weights of " + checkpoints + " checkpoints as " + runId + "-epoch-<EEEEEE>.npz" : ""));
         command.commandLine().getOut().flush();
         return 0;
     }

@@ -61,6 +61,8 @@ class BadInputTest {
                 Arguments.of("unknown backend", List.of("--backend", "tpu"), "backend:", "cpu"),
                 Arguments.of("zero epochs", List.of("--epochs", "0"), "epochs:", "[1,"),
                 Arguments.of("eval-every zero", List.of("--eval-every", "0"), "eval-every:", "[1,"),
+                Arguments.of("gd's coupled decay at lr*wd = 2", List.of("--optimizer", "gd", "--lr", "100",
+                        "--weight-decay", "0.02"), "optimizer.weight-decay:", "[0, 1/lr) = [0, 0.01), got 0.02 at lr 100"),
                 Arguments.of("momentum one", List.of("--optimizer", "gd", "--momentum", "1"), "optimizer.momentum:", "[0, 1)"),
                 Arguments.of("beta2 one", List.of("--beta2", "1"), "optimizer.beta2:", "[0, 1)"),
                 Arguments.of("eps zero in float32", List.of("--eps", "1e-50"), "optimizer.eps:", "smallest normal float32"),

@@ -20,6 +20,13 @@ public record OptimizerSpec(OptimizerKind kind, double lr, double momentum, bool
         if (nesterov && momentum == 0.0) {
             throw new SpecException("optimizer.nesterov", "needs optimizer.momentum in (0, 1), got 0");
         }
+        // gd's decay is coupled L2: each step scales W by 1 − lr·wd before the gradient, so from
+        // lr·wd = 1 on it zeroes or flips the weights instead of shrinking them
+        if (kind == OptimizerKind.GD && lr * weightDecay >= 1.0) {
+            throw new SpecException("optimizer.weight-decay", "with gd it is L2 coupled to lr (each step scales the "
+                    + "weights by 1 - lr*wd), so it must be in [0, 1/lr) = [0, " + Checks.fmt(1.0 / lr) + "), got "
+                    + Checks.fmt(weightDecay) + " at lr " + Checks.fmt(lr));
+        }
         if (momentum != 0.0 && kind != OptimizerKind.GD) {
             throw new SpecException("optimizer.momentum", "applies to optimizer gd only; adamw uses beta1");
         }
