@@ -26,8 +26,18 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
     public sealed interface Command {
     }
 
-    /** Train a new run under this id, or continue an existing one (resume). */
-    public record StartRun(String runId, RunSpec spec, ActorRef<Trainer.Reply> replyTo) implements Command {
+    /**
+     * Train a new run under this id, or continue an existing one (resume).
+     *
+     * @param spec      the new run's spec; null continues the run from its journal
+     * @param journaled for a resume, the spec its journal holds (null if not read): only used to
+     *                  queue compatible resumed runs into one batch, the trainer reads its own journal
+     */
+    public record StartRun(String runId, RunSpec spec, RunSpec journaled, ActorRef<Trainer.Reply> replyTo)
+            implements Command {
+        public StartRun(String runId, RunSpec spec, ActorRef<Trainer.Reply> replyTo) {
+            this(runId, spec, null, replyTo);
+        }
     }
 
     /**
@@ -79,7 +89,8 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
             implements Command {
     }
 
-    private record Queued(String runId, RunSpec spec, ActorRef<Trainer.Reply> replyTo) {
+    /** @param batchSpec what decides the run's batch: its new spec, or for a resume its journaled one */
+    private record Queued(String runId, RunSpec spec, RunSpec batchSpec, ActorRef<Trainer.Reply> replyTo) {
     }
 
     /**
@@ -195,7 +206,8 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
             return;
         }
         ended.remove(cmd.runId());
-        queue.put(cmd.runId(), new Queued(cmd.runId(), cmd.spec(), cmd.replyTo()));
+        RunSpec batchSpec = cmd.spec() != null ? cmd.spec() : cmd.journaled();
+        queue.put(cmd.runId(), new Queued(cmd.runId(), cmd.spec(), batchSpec, cmd.replyTo()));
     }
 
     private Behavior<Command> onRecordRun(RecordRun cmd) {
@@ -461,8 +473,10 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
     }
 
     /**
-     * The run itself, plus the queued runs that can be stepped with it as one batch: new runs
-     * (their spec is known) on a batching backend with the same {@link BatchedTrainingRun#key}.
+     * The run itself, plus the queued runs that can be stepped with it as one batch: new or
+     * resumed runs (whose journaled spec came with them) on a batching backend with the same
+     * {@link BatchedTrainingRun#key}. Resumed members at another checkpoint than the rest are
+     * sent back to train alone by the {@link BatchTrainer}.
      */
     private java.util.List<Queued> batchMembers(Queued first) {
         java.util.List<Queued> members = new java.util.ArrayList<>();
@@ -482,10 +496,10 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
     }
 
     private String batchKey(Queued q) {
-        if (q.spec() == null || !settings.batchBackends().contains(q.spec().backend().specName())) {
+        if (q.batchSpec() == null || !settings.batchBackends().contains(q.batchSpec().backend().specName())) {
             return null;
         }
-        return org.grokscope.compute.train.BatchedTrainingRun.key(q.spec());
+        return org.grokscope.compute.train.BatchedTrainingRun.key(q.batchSpec());
     }
 
     private void send(String runId, ActorRef<Trainer.Command> trainer, Trainer.Command command) {

@@ -126,6 +126,74 @@ class BatchTrainingTest {
         }
     }
 
+    /**
+     * Runs paused together and resumed in one command, each with the spec its journal holds (as
+     * `grokscope resume` and a sweep's catch-up send them), share one slot as a batch again.
+     */
+    @Test
+    void resumedRunsAtTheSameCheckpointTrainAsOneBatchAgain() throws Exception {
+        List<String> ids = List.of("r0", "r1");
+        List<RunSpec> specs = List.of(everyEpoch(variant(1, 0.6, 0.01), 300), everyEpoch(variant(2, 0.5, 0.02), 300));
+        var config = ConfigFactory.parseString("grokscope.trainer.batch.backends = [cpu]")
+                .withFallback(ConfigFactory.load());
+        java.util.concurrent.CountDownLatch underway = new java.util.concurrent.CountDownLatch(1);
+        FaultHook slow = (runId, epoch) -> {
+            if (epoch == 30) {
+                underway.countDown();
+            }
+            try {
+                Thread.sleep(2); // so the pause lands well before the end
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        try (RunSystem node = RunSystem.open(dir, config, 1, "test", slow)) {
+            List<RunSupervisor.StartRun> starts = new ArrayList<>();
+            for (int i = 0; i < ids.size(); i++) {
+                starts.add(new RunSupervisor.StartRun(ids.get(i), specs.get(i), node.system().ignoreRef()));
+            }
+            node.system().tell(new RunSupervisor.StartRuns(starts));
+            assertTrue(underway.await(60, java.util.concurrent.TimeUnit.SECONDS));
+            node.<RunSupervisor.Paused>ask(RunSupervisor.PauseAll::new);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (node.activeRuns().containsValue(RunStatus.RUNNING) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        }
+        ConcurrentLinkedQueue<String> order = new ConcurrentLinkedQueue<>();
+        FaultHook record = (runId, epoch) -> order.add(runId + "@" + epoch);
+        try (RunSystem node = RunSystem.open(dir, config, 1, "test", record)) {
+            int pausedAt = node.summary("r0").epoch();
+            assertEquals(RunStatus.PAUSED, node.summary("r0").status());
+            assertEquals(pausedAt, node.summary("r1").epoch(), "the batch paused both at one epoch");
+            assertTrue(pausedAt < 300, "paused before the end, at " + pausedAt);
+            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(2);
+            node.system().tell(new RunSupervisor.Subscribe(node.system().systemActorOf(
+                    org.apache.pekko.actor.typed.javadsl.Behaviors.<Trainer.Ended>receiveMessage(e -> {
+                        done.countDown();
+                        return org.apache.pekko.actor.typed.javadsl.Behaviors.same();
+                    }), "resumed-listener", org.apache.pekko.actor.typed.Props.empty())));
+            List<RunSupervisor.StartRun> resumes = new ArrayList<>();
+            for (String id : ids) {
+                resumes.add(new RunSupervisor.StartRun(id, null, node.summary(id).spec(), node.system().ignoreRef()));
+            }
+            node.system().tell(new RunSupervisor.StartRuns(resumes));
+            assertTrue(done.await(120, java.util.concurrent.TimeUnit.SECONDS), "both resumed runs ended");
+            for (int i = 0; i < ids.size(); i++) {
+                RunSummary s = node.summary(ids.get(i));
+                assertEquals(RunStatus.COMPLETED, s.status(), ids.get(i));
+                assertTrue(s.contiguous(), "no gaps or duplicates in " + ids.get(i));
+                assertTrue(Runs.checkpointWeights(s).sameBits(Runs.reference(specs.get(i), 1)),
+                        ids.get(i) + " ends with the weights of the same run trained alone");
+            }
+        }
+        List<String> seen = new ArrayList<>(order);
+        // one slot: resumed one after the other, r0 would reach its last epoch before r1 trains at all
+        assertTrue(seen.indexOf("r1@300") >= 0 && seen.stream().filter(e -> e.startsWith("r1@")).map(seen::indexOf)
+                .min(Integer::compare).orElseThrow() < seen.indexOf("r0@300"),
+                "r0 and r1 step together after the resume: " + seen.subList(0, Math.min(12, seen.size())));
+    }
+
     private static List<Integer> checkpointEpochs(RunSystem node, String runId) {
         return node.events(runId).stream().filter(e -> e instanceof org.grokscope.protocol.events.CheckpointSaved)
                 .map(e -> ((org.grokscope.protocol.events.CheckpointSaved) e).epoch()).toList();

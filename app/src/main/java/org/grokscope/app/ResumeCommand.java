@@ -92,7 +92,9 @@ public final class ResumeCommand implements Callable<Integer> {
             if (toTrain.isEmpty()) {
                 return 0;
             }
-            return new RunWatcher(n, out, app.plainInterval()).runAll(toTrain, !noProgress);
+            Map<String, RunSpec> specs = new LinkedHashMap<>();
+            toTrain.keySet().forEach(id -> specs.put(id, summaries.get(id).spec()));
+            return new RunWatcher(n, out, app.plainInterval()).runAll(toTrain, specs, !noProgress);
         }
     }
 }

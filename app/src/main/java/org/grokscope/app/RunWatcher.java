@@ -54,6 +54,15 @@ final class RunWatcher {
 
     /** Starts the runs (spec null: resume) and blocks until all end; returns the exit code. */
     int runAll(Map<String, RunSpec> runs, boolean progress) throws InterruptedException {
+        return runAll(runs, Map.of(), progress);
+    }
+
+    /**
+     * As {@link #runAll(Map, boolean)}; {@code journaled} gives resumed runs' specs as their
+     * journals hold them, so the supervisor can batch compatible resumes as it batches new runs.
+     */
+    int runAll(Map<String, RunSpec> runs, Map<String, RunSpec> journaled, boolean progress)
+            throws InterruptedException {
         allEnded = new CountDownLatch(runs.size());
         ActorRef<Trainer.Ended> listener = node.system().systemActorOf(Behaviors.receiveMessage(e -> {
             if (runs.containsKey(e.runId()) && ended.putIfAbsent(e.runId(), e.status()) == null) {
@@ -91,7 +100,8 @@ final class RunWatcher {
         try {
             // one message, so the supervisor can batch compatible runs
             List<RunSupervisor.StartRun> starts = new ArrayList<>();
-            runs.forEach((id, spec) -> starts.add(new RunSupervisor.StartRun(id, spec, replies)));
+            runs.forEach((id, spec) -> starts.add(new RunSupervisor.StartRun(id, spec,
+                    spec == null ? journaled.get(id) : null, replies)));
             node.system().tell(new RunSupervisor.StartRuns(starts));
             long last = System.nanoTime();
             while (!allEnded.await(200, TimeUnit.MILLISECONDS)) {

@@ -153,7 +153,13 @@ public final class SweepCommand implements Callable<Integer> {
             if (!toRun.isEmpty()) {
                 String again = "grokscope sweep " + file + " --data " + n.dataDir() + (out == null ? "" : " --out " + out)
                         + (node.maxConcurrent() == null ? "" : " --max-concurrent " + node.maxConcurrent());
-                new RunWatcher(n, stdout, app.plainInterval()).forSweep(again).runAll(toRun, !noProgress);
+                Map<String, RunSpec> specs = new HashMap<>();
+                toRun.forEach((id, spec) -> {
+                    if (spec == null) {
+                        specs.put(id, journaled.get(id).spec());
+                    }
+                });
+                new RunWatcher(n, stdout, app.plainInterval()).forSweep(again).runAll(toRun, specs, !noProgress);
             }
             List<SweepReport.Row> rows = new ArrayList<>();
             for (SweepSpec.Cell cell : cells) {
