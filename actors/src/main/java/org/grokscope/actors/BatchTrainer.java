@@ -292,14 +292,12 @@ public final class BatchTrainer extends AbstractBehavior<BatchTrainer.Command> {
                 error = e;
                 break;
             }
-            boolean anyFresh = false;
             boolean anyDiverged = false;
             for (int r = 0; r < ids.size(); r++) {
                 EpochMetrics m = metrics.get(r);
                 String id = ids.get(r);
                 if (m.epoch() > handed.get(id)) {
                     fresh.get(id).add(m);
-                    anyFresh = true;
                 }
                 if (org.grokscope.compute.train.Divergence.of(m)) {
                     diverged.put(id, true);
@@ -323,7 +321,8 @@ public final class BatchTrainer extends AbstractBehavior<BatchTrainer.Command> {
             if (anyDiverged) {
                 break;
             }
-            if (anyFresh && System.nanoTime() > deadline) {
+            // as in Trainer: a catch-up from an older checkpoint must not hold a Pause back
+            if (System.nanoTime() > deadline) {
                 break;
             }
         }

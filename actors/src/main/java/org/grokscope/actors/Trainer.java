@@ -431,6 +431,10 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
         if (chunk.diverged() || chunk.finished()) {
             return Effect().persist(events).thenRun(this::announceEnd);
         }
+        if (events.isEmpty()) {
+            // a chunk that only recomputed journaled epochs (resume from an older checkpoint)
+            return Effect().none().thenUnstashAll();
+        }
         return Effect().persist(events).thenUnstashAll();
     }
 
@@ -612,7 +616,9 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
                 checkpointHandedOver = m.epoch();
                 break;
             }
-            if (isFresh && System.nanoTime() > deadline) {
+            // recomputed epochs count too: a resume that restores an old checkpoint must still
+            // answer a Pause within one chunk, not after the whole catch-up
+            if (System.nanoTime() > deadline) {
                 break;
             }
         }

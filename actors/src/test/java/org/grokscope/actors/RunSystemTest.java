@@ -82,6 +82,57 @@ class RunSystemTest {
     }
 
     /**
+     * A resume restores the last checkpoint and recomputes the epochs journaled after it; a Pause
+     * during that catch-up is answered within a chunk, not after all of it (Ctrl-C waits only
+     * grokscope.supervisor.pause-timeout for the trainers). The second session's epochs are slowed
+     * to 5 ms, so recomputing 400 of them takes 2 s against 250 ms chunks.
+     */
+    @Test
+    void aPauseDuringTheCatchUpOfAResumeIsAnsweredWithinAChunk() throws Exception {
+        RunSpec spec = Runs.small("add", 1, 100_000, 0); // no checkpoint before the end: a resume starts from epoch 0
+        int pausedAt;
+        try (RunSystem node = Runs.open(dir, 1, FaultHook.NONE)) {
+            node.<Trainer.Reply>ask(r -> new RunSupervisor.StartRun("r", spec, r));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (node.summary("r").epoch() < 400 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            node.<Trainer.Reply>ask(r -> new RunSupervisor.PauseRun("r", r));
+            pausedAt = node.summary("r").epoch();
+            assertTrue(pausedAt >= 400, "trained to " + pausedAt);
+        }
+        java.util.concurrent.atomic.AtomicInteger highest = new java.util.concurrent.atomic.AtomicInteger();
+        FaultHook slow = (runId, epoch) -> {
+            highest.accumulateAndGet(epoch, Math::max);
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        try (RunSystem node = Runs.open(dir, 1, slow)) {
+            node.<Trainer.Reply>ask(r -> new RunSupervisor.StartRun("r", null, r));
+            Trainer.Reply reply = node.<Trainer.Reply>ask(r -> new RunSupervisor.PauseRun("r", r));
+            assertTrue(reply instanceof Trainer.Accepted a && a.status() == RunStatus.PAUSED, String.valueOf(reply));
+            assertTrue(highest.get() < pausedAt, "paused after recomputing " + highest.get() + " of the "
+                    + pausedAt + " journaled epochs, not after all of them");
+            assertEquals(pausedAt, node.summary("r").epoch(), "nothing journaled twice or lost");
+            assertTrue(node.summary("r").contiguous());
+        }
+        try (RunSystem node = Runs.open(dir, 1, FaultHook.NONE)) {
+            node.<Trainer.Reply>ask(r -> new RunSupervisor.StartRun("r", null, r));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (node.summary("r").epoch() <= pausedAt + 20 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            node.<Trainer.Reply>ask(r -> new RunSupervisor.PauseRun("r", r));
+            RunSummary s = node.summary("r");
+            assertTrue(s.epoch() > pausedAt + 20, "the next resume trains on: " + s.epoch());
+            assertTrue(s.contiguous());
+        }
+    }
+
+    /**
      * 200 checkpoints, so 200 analyses and a precursor in the analysis journal: one unbounded
      * current query over it delivered 200 events and then waited forever; RunSystem reads in
      * bounded ranges (export and resume of ended runs used to hang here for 5 minutes).

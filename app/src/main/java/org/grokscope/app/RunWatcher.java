@@ -157,8 +157,18 @@ final class RunWatcher {
             } catch (IllegalStateException slow) {
                 out.println("(the analyzers did not finish reading in time; resuming the runs lets them finish)");
             }
+            // a trainer that did not stop in time is cut off at close: its journal ends at its last
+            // journaled epoch, and it resumes like a paused run
+            List<String> notPaused = node.activeRuns().entrySet().stream()
+                    .filter(e -> e.getValue() == RunStatus.RUNNING).map(Map.Entry::getKey).sorted().toList();
             out.println();
-            out.println("paused " + paused.active() + " run(s); the journal in " + node.dataDir() + " is complete.");
+            out.println("paused " + (paused.active() - notPaused.size()) + " run(s); the journal in " + node.dataDir()
+                    + " is complete.");
+            if (!notPaused.isEmpty()) {
+                long ms = node.pauseTimeout().toMillis();
+                out.println("  not paused within " + (ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms") + " (grokscope.supervisor"
+                        + ".pause-timeout), stopped at their last journaled epoch: " + String.join(", ", notPaused));
+            }
             if (!paused.dropped().isEmpty() && sweepCommand == null) {
                 out.println("  not started, so not in the journal (run their specs again): "
                         + String.join(", ", paused.dropped()));
@@ -166,8 +176,9 @@ final class RunWatcher {
             if (sweepCommand != null) {
                 out.println("  continue with: " + sweepCommand);
             }
-            List<String> pausedIds = ended.entrySet().stream().filter(e -> e.getValue() == RunStatus.PAUSED)
-                    .map(Map.Entry::getKey).toList();
+            List<String> pausedIds = new ArrayList<>(ended.entrySet().stream()
+                    .filter(e -> e.getValue() == RunStatus.PAUSED).map(Map.Entry::getKey).toList());
+            notPaused.stream().filter(id -> !pausedIds.contains(id)).forEach(pausedIds::add);
             if (sweepCommand == null && !pausedIds.isEmpty()) {
                 // one command: a second process cannot open the data directory beside the first
                 out.println("  resume with: grokscope resume " + String.join(" ", pausedIds) + " --data "

@@ -141,6 +141,34 @@ class NodeFaultsTest {
         }
     }
 
+    /**
+     * A trainer that does not stop within grokscope.supervisor.pause-timeout (here a chunk of 60 s
+     * against a timeout of 1 ms) is named, left interrupted at its last journaled epoch, and put
+     * in the resume line with the paused runs: Ctrl-C never claims a pause that did not happen.
+     */
+    @Test
+    void aRunNotPausedInTimeIsNamedAndLeftResumable() throws Exception {
+        Path data = dir.resolve("late");
+        Process p = child(List.of("-Dgrokscope.trainer.chunk-duration=60s", "-Dgrokscope.supervisor.pause-timeout=1ms",
+                        "-Dgrokscope.supervisor.ask-timeout=2s", "-Dgrokscope.supervisor.terminate-timeout=2s"),
+                "run", spec("late", 16, 1_000_000, 0).toString(), "--id", "late", "--data", data.toString(),
+                "--no-progress");
+        awaitLog("started late", 30);
+        Thread.sleep(500);
+        p.destroy();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        String log = Files.readString(dir.resolve("child.log"));
+        assertTrue(log.contains("paused 0 run(s)"), log);
+        assertTrue(log.contains("not paused within 1 ms (grokscope.supervisor.pause-timeout), stopped at their last "
+                + "journaled epoch: late"), log);
+        assertTrue(log.contains("resume with: grokscope resume late --data"), log);
+        try (RunSystem node = RunSystem.open(data, ConfigFactory.load(), 1, "test", FaultHook.NONE)) {
+            RunSummary s = node.summary("late");
+            assertFalse(s.status().terminal(), "left to resume: " + s.status());
+            assertTrue(s.contiguous());
+        }
+    }
+
     private void awaitLog(String text, int seconds) throws Exception {
         long deadline = System.currentTimeMillis() + seconds * 1000L;
         while (!Files.readString(dir.resolve("child.log")).contains(text)) {
@@ -254,8 +282,13 @@ class NodeFaultsTest {
     }
 
     private Process child(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        return child(List.of(), args);
+    }
+
+    private Process child(List<String> jvmOptions, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("child.log").toFile())).start();
