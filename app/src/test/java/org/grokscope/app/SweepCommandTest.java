@@ -278,7 +278,15 @@ class SweepCommandTest {
     void runsListsARunItsProcessLeftRunningAsInterrupted() throws Exception {
         Path data = dir.resolve("data");
         SweepSpec.Cell cell = SweepSpec.read(Files.writeString(dir.resolve("t.conf"), SWEEP)).cells().get(0);
-        try (RunSystem node = RunSystem.open(data, ConfigFactory.load(), 1, "test", FaultHook.NONE)) {
+        // 5 ms per epoch, so the 1500 epochs cannot all be done before the close on a fast host
+        FaultHook slow = (runId, epoch) -> {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        try (RunSystem node = RunSystem.open(data, ConfigFactory.load(), 1, "test", slow)) {
             node.<org.grokscope.actors.Trainer.Reply>ask(r -> new org.grokscope.actors.RunSupervisor.StartRun("r",
                     cell.spec(), r));
             long deadline = System.currentTimeMillis() + 60_000;
@@ -288,6 +296,7 @@ class SweepCommandTest {
         } // closed without pausing it, as a killed process leaves it
         Cli.Result runs = Cli.run("runs", "--data", data.toString());
         String line = runs.out().lines().filter(l -> l.startsWith("r ")).findFirst().orElseThrow();
+        assertFalse(line.contains("1500/1500"), "still mid-run when closed: " + line);
         assertTrue(line.contains("interrupted") && line.contains("grokscope resume r --data " + data), line);
     }
 
