@@ -64,11 +64,34 @@ public final class DataDirectory implements AutoCloseable {
             channel.truncate(0);
             channel.write(ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)));
             channel.force(false);
+            removeUnfinishedSnapshots(dir.resolve("snapshots"));
             return new DataDirectory(dir, channel, lock);
         } catch (OverlappingFileLockException e) {
             throw new DataDirectoryException("data directory " + dir + " is already open in this process");
         } catch (IOException e) {
             throw new DataDirectoryException("data directory " + dir + " cannot be locked: " + reason(e));
+        }
+    }
+
+    /**
+     * Pekko's local snapshot store writes each snapshot to {@code snapshot-...tmp} and renames it
+     * when complete; a process killed in between leaves the temporary file, which no later
+     * process reads or removes (one per kill, as large as a checkpoint). Called under the lock,
+     * so no other process can be writing one.
+     */
+    private static void removeUnfinishedSnapshots(Path snapshots) {
+        if (!Files.isDirectory(snapshots)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(snapshots)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String name = f.getFileName().toString();
+                if (name.startsWith("snapshot-") && name.endsWith(".tmp")) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        } catch (IOException e) {
+            // only disk space is at stake; the snapshot store ignores these files
         }
     }
 
