@@ -76,8 +76,7 @@ class NodeFaultsTest {
             assertEquals(1, r.err().lines().count(), r.err());
             assertTrue(r.err().contains("in use by another grokscope process (pid " + other.pid() + ")"), r.err());
         } finally {
-            other.destroy(); // SIGTERM: the run is paused cleanly
-            assertTrue(other.waitFor(60, TimeUnit.SECONDS));
+            sigterm(other); // the run is paused cleanly
         }
         try (RunSystem node = RunSystem.open(data, ConfigFactory.load(), 1, "test", FaultHook.NONE)) {
             RunSummary s = node.summary("long");
@@ -102,8 +101,7 @@ class NodeFaultsTest {
                 "--no-progress");
         awaitLog("started tb-", 30);
         Thread.sleep(500);
-        first.destroy();
-        assertTrue(first.waitFor(60, TimeUnit.SECONDS));
+        sigterm(first);
         String log = Files.readString(dir.resolve("child.log"));
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("resume with: grokscope resume (t[ab]-\\S+) (t[ab]-\\S+) --data")
                 .matcher(log);
@@ -129,8 +127,7 @@ class NodeFaultsTest {
         awaitLog("started " + ida + " (resumed)", 30);
         awaitLog("started " + idb + " (resumed)", 30);
         Thread.sleep(1000);
-        second.destroy();
-        assertTrue(second.waitFor(60, TimeUnit.SECONDS));
+        sigterm(second);
         try (RunSystem node = RunSystem.open(data, ConfigFactory.load(), 1, "test", FaultHook.NONE)) {
             for (String id : List.of(ida, idb)) {
                 RunSummary s = node.summary(id);
@@ -155,8 +152,7 @@ class NodeFaultsTest {
                 "--no-progress");
         awaitLog("started late", 30);
         Thread.sleep(500);
-        p.destroy();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        sigterm(p);
         String log = Files.readString(dir.resolve("child.log"));
         assertTrue(log.contains("paused 0 run(s)"), log);
         assertTrue(log.contains("not paused within 1 ms (grokscope.supervisor.pause-timeout), stopped at their last "
@@ -167,6 +163,12 @@ class NodeFaultsTest {
             assertFalse(s.status().terminal(), "left to resume: " + s.status());
             assertTrue(s.contiguous());
         }
+    }
+
+    /** What Ctrl-C does (the same shutdown hook), then waits for the process to end. */
+    private static void sigterm(Process process) throws InterruptedException {
+        process.destroy();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the process ended within 60 s of SIGTERM");
     }
 
     private void awaitLog(String text, int seconds) throws Exception {

@@ -16,14 +16,8 @@ class CheckpointAnalysisTest {
         int p = 7;
         int width = 5;
         Random random = new Random(3);
-        float[] w1 = new float[width * 2 * p];
-        float[] w2 = new float[p * width];
-        for (int i = 0; i < w1.length; i++) {
-            w1[i] = (float) random.nextGaussian();
-        }
-        for (int i = 0; i < w2.length; i++) {
-            w2[i] = (float) random.nextGaussian();
-        }
+        float[] w1 = gaussian(random, width * 2 * p);
+        float[] w2 = gaussian(random, p * width);
         List<List<String>> choices = List.of(CheckpointAnalysis.ANALYZERS, List.of("ffs", "ipr"), List.of("phases"),
                 List.of("coverage"));
         for (List<String> chosen : choices) {
@@ -48,14 +42,8 @@ class CheckpointAnalysisTest {
         int p = 13;
         int width = 9;
         Random random = new Random(11);
-        float[] w1 = new float[width * 2 * p];
-        float[] w2 = new float[p * width];
-        for (int i = 0; i < w1.length; i++) {
-            w1[i] = (float) random.nextGaussian();
-        }
-        for (int i = 0; i < w2.length; i++) {
-            w2[i] = (float) random.nextGaussian();
-        }
+        float[] w1 = gaussian(random, width * 2 * p);
+        float[] w2 = gaussian(random, p * width);
         float[] embedding = new float[p * 2 * width];
         for (int k = 0; k < width; k++) {
             for (int i = 0; i < p; i++) {
@@ -94,5 +82,14 @@ class CheckpointAnalysisTest {
         assertEquals(2.0 / 8, (Double) row.get("ffs_w1"), 1e-12);
         assertEquals(1.0, (Double) row.get("fcr_w1"), 1e-6);
         assertEquals(1.0 / 8, (Double) row.get("ffs_w2"), 1e-12);
+    }
+
+    /** n weights drawn N(0, 1), as the model's init draws them. */
+    private static float[] gaussian(Random random, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) random.nextGaussian();
+        }
+        return a;
     }
 }
