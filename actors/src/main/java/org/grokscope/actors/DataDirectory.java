@@ -73,9 +73,13 @@ public final class DataDirectory implements AutoCloseable {
         }
     }
 
+    /** Pekko's name for a snapshot being written: the final name with "tmp" appended, no dot. */
+    private static final java.util.regex.Pattern UNFINISHED_SNAPSHOT =
+            java.util.regex.Pattern.compile("snapshot-.+-\\d+-\\d+tmp");
+
     /**
-     * Pekko's local snapshot store writes each snapshot to {@code snapshot-...tmp} and renames it
-     * when complete; a process killed in between leaves the temporary file, which no later
+     * Pekko's local snapshot store writes each snapshot to {@code snapshot-<id>-<seq>-<time>tmp}
+     * and renames it when complete; a process killed in between leaves the temporary file, which no later
      * process reads or removes (one per kill, as large as a checkpoint). Called under the lock,
      * so no other process can be writing one.
      */
@@ -85,8 +89,7 @@ public final class DataDirectory implements AutoCloseable {
         }
         try (java.util.stream.Stream<Path> files = Files.list(snapshots)) {
             for (Path f : (Iterable<Path>) files::iterator) {
-                String name = f.getFileName().toString();
-                if (name.startsWith("snapshot-") && name.endsWith(".tmp")) {
+                if (UNFINISHED_SNAPSHOT.matcher(f.getFileName().toString()).matches()) {
                     Files.deleteIfExists(f);
                 }
             }

@@ -31,8 +31,10 @@ class DataDirectoryTest {
             complete = files.sorted().toList();
         }
         assertFalse(complete.isEmpty(), "the run saved snapshots");
-        // what a kill during a save leaves: the store's temporary file, never renamed
-        Path tmp = snapshots.resolve(complete.get(0).getFileName() + "1.tmp");
+        // what a kill during a save leaves: the store's temporary file (its final name + "tmp"), never renamed
+        String name = complete.get(0).getFileName().toString();
+        assertTrue(name.matches("snapshot-run-r-\\d+-\\d+"), "the store's naming, as the cleanup expects: " + name);
+        Path tmp = snapshots.resolve(name.replaceFirst("-(\\d+)$", "-1$1") + "tmp");
         Files.write(tmp, new byte[1024]);
         Path other = snapshots.resolve("notes.tmp");
         Files.writeString(other, "not the store's");
