@@ -30,13 +30,22 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
      * Train a new run under this id, or continue an existing one (resume).
      *
      * @param spec      the new run's spec; null continues the run from its journal
-     * @param journaled for a resume, the spec its journal holds (null if not read): only used to
-     *                  queue compatible resumed runs into one batch, the trainer reads its own journal
+     * @param journaled for a resume, what the caller read of its journal (null if nothing): only used
+     *                  to queue resumed runs that would restart from the same checkpoint into one
+     *                  batch; the trainer reads its own journal
      */
-    public record StartRun(String runId, RunSpec spec, RunSpec journaled, ActorRef<Trainer.Reply> replyTo)
+    public record StartRun(String runId, RunSpec spec, Journaled journaled, ActorRef<Trainer.Reply> replyTo)
             implements Command {
         public StartRun(String runId, RunSpec spec, ActorRef<Trainer.Reply> replyTo) {
             this(runId, spec, null, replyTo);
+        }
+    }
+
+    /** A resumed run's spec and the epoch of its last checkpoint (0: none), as its journal holds them. */
+    public record Journaled(RunSpec spec, int checkpointEpoch) {
+        public static Journaled of(RunSummary summary) {
+            return new Journaled(summary.spec(),
+                    summary.lastCheckpoint() == null ? 0 : summary.lastCheckpoint().epoch());
         }
     }
 
@@ -89,8 +98,8 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
             implements Command {
     }
 
-    /** @param batchSpec what decides the run's batch: its new spec, or for a resume its journaled one */
-    private record Queued(String runId, RunSpec spec, RunSpec batchSpec, ActorRef<Trainer.Reply> replyTo) {
+    /** @param batchKey runs with equal non-null keys may train as one batch (see {@link #batchKey}) */
+    private record Queued(String runId, RunSpec spec, String batchKey, ActorRef<Trainer.Reply> replyTo) {
     }
 
     /**
@@ -206,8 +215,9 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
             return;
         }
         ended.remove(cmd.runId());
-        RunSpec batchSpec = cmd.spec() != null ? cmd.spec() : cmd.journaled();
-        queue.put(cmd.runId(), new Queued(cmd.runId(), cmd.spec(), batchSpec, cmd.replyTo()));
+        String key = cmd.spec() != null ? batchKey(cmd.spec(), 0)
+                : cmd.journaled() != null ? batchKey(cmd.journaled().spec(), cmd.journaled().checkpointEpoch()) : null;
+        queue.put(cmd.runId(), new Queued(cmd.runId(), cmd.spec(), key, cmd.replyTo()));
     }
 
     private Behavior<Command> onRecordRun(RecordRun cmd) {
@@ -473,21 +483,19 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
     }
 
     /**
-     * The run itself, plus the queued runs that can be stepped with it as one batch: new or
-     * resumed runs (whose journaled spec came with them) on a batching backend with the same
-     * {@link BatchedTrainingRun#key}. Resumed members at another checkpoint than the rest are
-     * sent back to train alone by the {@link BatchTrainer}.
+     * The run itself, plus the queued runs that can be stepped with it as one batch: new runs, and
+     * resumed runs whose journal the caller read, with the same {@link #batchKey}.
      */
     private java.util.List<Queued> batchMembers(Queued first) {
         java.util.List<Queued> members = new java.util.ArrayList<>();
         members.add(first);
-        String key = batchKey(first);
+        String key = first.batchKey();
         if (key == null) {
             return members;
         }
         for (java.util.Iterator<Queued> it = queue.values().iterator(); it.hasNext() && members.size() < settings.maxBatch(); ) {
             Queued q = it.next();
-            if (key.equals(batchKey(q))) {
+            if (key.equals(q.batchKey())) {
                 members.add(q);
                 it.remove();
             }
@@ -495,11 +503,19 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
         return members;
     }
 
-    private String batchKey(Queued q) {
-        if (q.batchSpec() == null || !settings.batchBackends().contains(q.batchSpec().backend().specName())) {
+    /**
+     * Null unless the spec's backend batches and its {@code BatchedTrainingRun.key} is not null
+     * (minibatch runs are never batched). Otherwise that key plus the
+     * checkpoint the run restarts from (0 for a new run): a batch restores all its members from one
+     * checkpoint epoch, so a {@link BatchTrainer} sends the others off to train alone, outside the
+     * batch's one slot, and resumes from different checkpoints would overrun --max-concurrent.
+     */
+    private String batchKey(RunSpec spec, int checkpointEpoch) {
+        if (spec == null || !settings.batchBackends().contains(spec.backend().specName())) {
             return null;
         }
-        return org.grokscope.compute.train.BatchedTrainingRun.key(q.batchSpec());
+        String key = org.grokscope.compute.train.BatchedTrainingRun.key(spec);
+        return key == null ? null : key + "@" + checkpointEpoch;
     }
 
     private void send(String runId, ActorRef<Trainer.Command> trainer, Trainer.Command command) {

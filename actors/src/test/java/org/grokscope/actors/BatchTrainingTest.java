@@ -175,7 +175,8 @@ class BatchTrainingTest {
                     }), "resumed-listener", org.apache.pekko.actor.typed.Props.empty())));
             List<RunSupervisor.StartRun> resumes = new ArrayList<>();
             for (String id : ids) {
-                resumes.add(new RunSupervisor.StartRun(id, null, node.summary(id).spec(), node.system().ignoreRef()));
+                resumes.add(new RunSupervisor.StartRun(id, null, RunSupervisor.Journaled.of(node.summary(id)),
+                        node.system().ignoreRef()));
             }
             node.system().tell(new RunSupervisor.StartRuns(resumes));
             assertTrue(done.await(120, java.util.concurrent.TimeUnit.SECONDS), "both resumed runs ended");
@@ -192,6 +193,86 @@ class BatchTrainingTest {
         assertTrue(seen.indexOf("r1@300") >= 0 && seen.stream().filter(e -> e.startsWith("r1@")).map(seen::indexOf)
                 .min(Integer::compare).orElseThrow() < seen.indexOf("r0@300"),
                 "r0 and r1 step together after the resume: " + seen.subList(0, Math.min(12, seen.size())));
+    }
+
+    /**
+     * Compatible runs paused at different checkpoints, resumed together: a batch restores all its
+     * members from one checkpoint, so they cannot share one, and with one slot they must train one
+     * after another, not all at once beside a batch that holds the slot.
+     */
+    @Test
+    void resumedRunsAtDifferentCheckpointsTakeOneSlotEach() throws Exception {
+        List<String> ids = List.of("c0", "c1", "c2");
+        List<Integer> holdAt = List.of(30, 40, 50);
+        List<RunSpec> specs = List.of(everyEpoch(variant(1, 0.6, 0.01), 120), everyEpoch(variant(2, 0.5, 0.02), 120),
+                everyEpoch(variant(3, 0.7, 0.005), 120));
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(ids.size());
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        FaultHook hold = (runId, epoch) -> {
+            if (epoch == holdAt.get(ids.indexOf(runId))) {
+                held.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        // first each run alone (no batching), held at its own epoch and paused there
+        try (RunSystem node = RunSystem.open(dir, ConfigFactory.load(), 3, "test", hold)) {
+            List<RunSupervisor.StartRun> starts = new ArrayList<>();
+            for (int i = 0; i < ids.size(); i++) {
+                starts.add(new RunSupervisor.StartRun(ids.get(i), specs.get(i), node.system().ignoreRef()));
+            }
+            node.system().tell(new RunSupervisor.StartRuns(starts));
+            assertTrue(held.await(60, java.util.concurrent.TimeUnit.SECONDS));
+            for (String id : ids) {
+                node.system().tell(new RunSupervisor.PauseRun(id, node.system().ignoreRef()));
+            }
+            Thread.sleep(100); // the pauses wait in the trainers' stashes for the held chunks
+            release.countDown();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (node.activeRuns().containsValue(RunStatus.RUNNING) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        }
+        var config = ConfigFactory.parseString("grokscope.trainer.batch.backends = [cpu]")
+                .withFallback(ConfigFactory.load());
+        ConcurrentLinkedQueue<String> order = new ConcurrentLinkedQueue<>();
+        FaultHook record = (runId, epoch) -> order.add(runId);
+        try (RunSystem node = RunSystem.open(dir, config, 1, "test", record)) {
+            java.util.Set<Integer> checkpoints = new java.util.HashSet<>();
+            List<RunSupervisor.StartRun> resumes = new ArrayList<>();
+            for (String id : ids) {
+                RunSummary s = node.summary(id);
+                assertEquals(RunStatus.PAUSED, s.status(), id);
+                checkpoints.add(s.lastCheckpoint().epoch());
+                resumes.add(new RunSupervisor.StartRun(id, null, RunSupervisor.Journaled.of(s), node.system().ignoreRef()));
+            }
+            assertEquals(3, checkpoints.size(), "three different checkpoints: " + checkpoints);
+            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(3);
+            node.system().tell(new RunSupervisor.Subscribe(node.system().systemActorOf(
+                    org.apache.pekko.actor.typed.javadsl.Behaviors.<Trainer.Ended>receiveMessage(e -> {
+                        done.countDown();
+                        return org.apache.pekko.actor.typed.javadsl.Behaviors.same();
+                    }), "resumed-listener", org.apache.pekko.actor.typed.Props.empty())));
+            node.system().tell(new RunSupervisor.StartRuns(resumes));
+            assertTrue(done.await(120, java.util.concurrent.TimeUnit.SECONDS), "the three resumed runs ended");
+            for (int i = 0; i < ids.size(); i++) {
+                RunSummary s = node.summary(ids.get(i));
+                assertEquals(RunStatus.COMPLETED, s.status(), ids.get(i));
+                assertTrue(Runs.checkpointWeights(s).sameBits(Runs.reference(specs.get(i), 1)), ids.get(i));
+            }
+        }
+        List<String> seen = new ArrayList<>(order);
+        int switches = 0;
+        for (int i = 1; i < seen.size(); i++) {
+            if (!seen.get(i).equals(seen.get(i - 1))) {
+                switches++;
+            }
+        }
+        assertEquals(2, switches, "one run at a time in the one slot: " + seen.size() + " epochs in "
+                + (switches + 1) + " stretches");
     }
 
     private static List<Integer> checkpointEpochs(RunSystem node, String runId) {

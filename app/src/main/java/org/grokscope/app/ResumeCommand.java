@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.grokscope.actors.RunSummary;
+import org.grokscope.actors.RunSupervisor;
 import org.grokscope.actors.RunSystem;
 import org.grokscope.protocol.RunSpec;
 import org.grokscope.protocol.SpecException;
@@ -92,9 +93,9 @@ public final class ResumeCommand implements Callable<Integer> {
             if (toTrain.isEmpty()) {
                 return 0;
             }
-            Map<String, RunSpec> specs = new LinkedHashMap<>();
-            toTrain.keySet().forEach(id -> specs.put(id, summaries.get(id).spec()));
-            return new RunWatcher(n, out, app.plainInterval()).runAll(toTrain, specs, !noProgress);
+            Map<String, RunSupervisor.Journaled> journaled = new LinkedHashMap<>();
+            toTrain.keySet().forEach(id -> journaled.put(id, RunSupervisor.Journaled.of(summaries.get(id))));
+            return new RunWatcher(n, out, app.plainInterval()).runAll(toTrain, journaled, !noProgress);
         }
     }
 }

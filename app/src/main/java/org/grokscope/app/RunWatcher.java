@@ -58,10 +58,10 @@ final class RunWatcher {
     }
 
     /**
-     * As {@link #runAll(Map, boolean)}; {@code journaled} gives resumed runs' specs as their
-     * journals hold them, so the supervisor can batch compatible resumes as it batches new runs.
+     * As {@link #runAll(Map, boolean)}; {@code journaled} gives resumed runs' specs and checkpoints
+     * as their journals hold them, so the supervisor can batch compatible resumes as it batches new runs.
      */
-    int runAll(Map<String, RunSpec> runs, Map<String, RunSpec> journaled, boolean progress)
+    int runAll(Map<String, RunSpec> runs, Map<String, RunSupervisor.Journaled> journaled, boolean progress)
             throws InterruptedException {
         allEnded = new CountDownLatch(runs.size());
         ActorRef<Trainer.Ended> listener = node.system().systemActorOf(Behaviors.receiveMessage(e -> {

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.grokscope.actors.RunSummary;
+import org.grokscope.actors.RunSupervisor;
 import org.grokscope.actors.RunSystem;
 import org.grokscope.compute.ComputeSettings;
 import org.grokscope.compute.MemoryEstimate;
@@ -153,13 +154,13 @@ public final class SweepCommand implements Callable<Integer> {
             if (!toRun.isEmpty()) {
                 String again = "grokscope sweep " + file + " --data " + n.dataDir() + (out == null ? "" : " --out " + out)
                         + (node.maxConcurrent() == null ? "" : " --max-concurrent " + node.maxConcurrent());
-                Map<String, RunSpec> specs = new HashMap<>();
+                Map<String, RunSupervisor.Journaled> resumes = new HashMap<>();
                 toRun.forEach((id, spec) -> {
                     if (spec == null) {
-                        specs.put(id, journaled.get(id).spec());
+                        resumes.put(id, RunSupervisor.Journaled.of(journaled.get(id)));
                     }
                 });
-                new RunWatcher(n, stdout, app.plainInterval()).forSweep(again).runAll(toRun, specs, !noProgress);
+                new RunWatcher(n, stdout, app.plainInterval()).forSweep(again).runAll(toRun, resumes, !noProgress);
             }
             List<SweepReport.Row> rows = new ArrayList<>();
             for (SweepSpec.Cell cell : cells) {
