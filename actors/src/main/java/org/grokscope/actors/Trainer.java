@@ -314,7 +314,11 @@ public final class Trainer extends EventSourcedBehavior<Trainer.Command, RunEven
             startChunk(state);
             return Effect().reply(cmd.replyTo(), accepted(state));
         }
-        return Effect().reply(cmd.replyTo(), new Rejected(runId, "run " + runId + " is " + state.status().specName()));
+        // an ended run: announced as ended too, so a batch it was queued into does not wait for it
+        return Effect().none().thenRun(s -> {
+            cmd.replyTo().tell(new Rejected(runId, "run " + runId + " is " + s.status().specName()));
+            announceEnd(s);
+        });
     }
 
     private Effect<RunEvent, State> onRecord(State state, Record cmd) {

@@ -82,6 +82,38 @@ class RunSystemTest {
     }
 
     /**
+     * A resume of a run that has ended is refused and frees its slot at once: the queued run
+     * behind it (one slot) starts and completes.
+     */
+    @Test
+    void aRefusedResumeOfAnEndedRunFreesItsSlot() throws Exception {
+        try (RunSystem node = Runs.open(dir, 1, FaultHook.NONE)) {
+            Runs.startAndAwait(node, List.of("done"), List.of(Runs.small("add", 1, 20, 10)), Duration.ofSeconds(60));
+            java.util.concurrent.CompletableFuture<Trainer.Reply> refused = new java.util.concurrent.CompletableFuture<>();
+            var replies = node.system().systemActorOf(
+                    org.apache.pekko.actor.typed.javadsl.Behaviors.<Trainer.Reply>receiveMessage(r -> {
+                        refused.complete(r);
+                        return org.apache.pekko.actor.typed.javadsl.Behaviors.same();
+                    }), "refused", org.apache.pekko.actor.typed.Props.empty());
+            java.util.concurrent.CountDownLatch nextEnded = new java.util.concurrent.CountDownLatch(1);
+            node.system().tell(new RunSupervisor.Subscribe(node.system().systemActorOf(
+                    org.apache.pekko.actor.typed.javadsl.Behaviors.<Trainer.Ended>receiveMessage(e -> {
+                        if (e.runId().equals("next")) {
+                            nextEnded.countDown();
+                        }
+                        return org.apache.pekko.actor.typed.javadsl.Behaviors.same();
+                    }), "next-listener", org.apache.pekko.actor.typed.Props.empty())));
+            node.system().tell(new RunSupervisor.StartRuns(List.of(
+                    new RunSupervisor.StartRun("done", null, RunSupervisor.Journaled.of(node.summary("done")), replies),
+                    new RunSupervisor.StartRun("next", Runs.small("add", 2, 20, 10), node.system().ignoreRef()))));
+            assertTrue(nextEnded.await(60, java.util.concurrent.TimeUnit.SECONDS), "the run queued behind it ran");
+            assertTrue(refused.get(10, java.util.concurrent.TimeUnit.SECONDS) instanceof Trainer.Rejected r
+                    && r.reason().contains("is completed"), String.valueOf(refused.getNow(null)));
+            assertEquals(RunStatus.COMPLETED, node.summary("next").status());
+        }
+    }
+
+    /**
      * A resume restores the last checkpoint and recomputes the epochs journaled after it; a Pause
      * during that catch-up is answered within a chunk, not after all of it (Ctrl-C waits only
      * grokscope.supervisor.pause-timeout for the trainers). The second session's epochs are slowed

@@ -144,7 +144,7 @@ class NodeFaultsTest {
      * in the resume line with the paused runs: Ctrl-C never claims a pause that did not happen.
      */
     @Test
-    void aRunNotPausedInTimeIsNamedAndLeftResumable() throws Exception {
+    void aRunNotPausedInTimeIsNamedAndPutInTheResumeLine() throws Exception {
         Path data = dir.resolve("late");
         Process p = child(List.of("-Dgrokscope.trainer.chunk-duration=60s", "-Dgrokscope.supervisor.pause-timeout=1ms",
                         "-Dgrokscope.supervisor.ask-timeout=2s", "-Dgrokscope.supervisor.terminate-timeout=2s"),
