@@ -167,19 +167,7 @@ class BatchTrainingTest {
             assertEquals(RunStatus.PAUSED, node.summary("r0").status());
             assertEquals(pausedAt, node.summary("r1").epoch(), "the batch paused both at one epoch");
             assertTrue(pausedAt < 300, "paused before the end, at " + pausedAt);
-            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(2);
-            node.system().tell(new RunSupervisor.Subscribe(node.system().systemActorOf(
-                    org.apache.pekko.actor.typed.javadsl.Behaviors.<Trainer.Ended>receiveMessage(e -> {
-                        done.countDown();
-                        return org.apache.pekko.actor.typed.javadsl.Behaviors.same();
-                    }), "resumed-listener", org.apache.pekko.actor.typed.Props.empty())));
-            List<RunSupervisor.StartRun> resumes = new ArrayList<>();
-            for (String id : ids) {
-                resumes.add(new RunSupervisor.StartRun(id, null, RunSupervisor.Journaled.of(node.summary(id)),
-                        node.system().ignoreRef()));
-            }
-            node.system().tell(new RunSupervisor.StartRuns(resumes));
-            assertTrue(done.await(120, java.util.concurrent.TimeUnit.SECONDS), "both resumed runs ended");
+            resumeTogetherAndAwait(node, ids);
             for (int i = 0; i < ids.size(); i++) {
                 RunSummary s = node.summary(ids.get(i));
                 assertEquals(RunStatus.COMPLETED, s.status(), ids.get(i));
@@ -242,22 +230,13 @@ class BatchTrainingTest {
         FaultHook record = (runId, epoch) -> order.add(runId);
         try (RunSystem node = RunSystem.open(dir, config, 1, "test", record)) {
             java.util.Set<Integer> checkpoints = new java.util.HashSet<>();
-            List<RunSupervisor.StartRun> resumes = new ArrayList<>();
             for (String id : ids) {
                 RunSummary s = node.summary(id);
                 assertEquals(RunStatus.PAUSED, s.status(), id);
                 checkpoints.add(s.lastCheckpoint().epoch());
-                resumes.add(new RunSupervisor.StartRun(id, null, RunSupervisor.Journaled.of(s), node.system().ignoreRef()));
             }
             assertEquals(3, checkpoints.size(), "three different checkpoints: " + checkpoints);
-            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(3);
-            node.system().tell(new RunSupervisor.Subscribe(node.system().systemActorOf(
-                    org.apache.pekko.actor.typed.javadsl.Behaviors.<Trainer.Ended>receiveMessage(e -> {
-                        done.countDown();
-                        return org.apache.pekko.actor.typed.javadsl.Behaviors.same();
-                    }), "resumed-listener", org.apache.pekko.actor.typed.Props.empty())));
-            node.system().tell(new RunSupervisor.StartRuns(resumes));
-            assertTrue(done.await(120, java.util.concurrent.TimeUnit.SECONDS), "the three resumed runs ended");
+            resumeTogetherAndAwait(node, ids);
             for (int i = 0; i < ids.size(); i++) {
                 RunSummary s = node.summary(ids.get(i));
                 assertEquals(RunStatus.COMPLETED, s.status(), ids.get(i));
@@ -273,6 +252,25 @@ class BatchTrainingTest {
         }
         assertEquals(2, switches, "one run at a time in the one slot: " + seen.size() + " epochs in "
                 + (switches + 1) + " stretches");
+    }
+
+    /** Resumes the runs in one StartRuns, each with what its journal says, as `grokscope resume` does; waits for their ends. */
+    private static void resumeTogetherAndAwait(RunSystem node, List<String> ids) throws InterruptedException {
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(ids.size());
+        node.system().tell(new RunSupervisor.Subscribe(node.system().systemActorOf(
+                org.apache.pekko.actor.typed.javadsl.Behaviors.<Trainer.Ended>receiveMessage(e -> {
+                    if (ids.contains(e.runId())) {
+                        done.countDown();
+                    }
+                    return org.apache.pekko.actor.typed.javadsl.Behaviors.same();
+                }), "resumed-listener", org.apache.pekko.actor.typed.Props.empty())));
+        List<RunSupervisor.StartRun> resumes = new ArrayList<>();
+        for (String id : ids) {
+            resumes.add(new RunSupervisor.StartRun(id, null, RunSupervisor.Journaled.of(node.summary(id)),
+                    node.system().ignoreRef()));
+        }
+        node.system().tell(new RunSupervisor.StartRuns(resumes));
+        assertTrue(done.await(120, java.util.concurrent.TimeUnit.SECONDS), "the resumed runs " + ids + " ended");
     }
 
     private static List<Integer> checkpointEpochs(RunSystem node, String runId) {
