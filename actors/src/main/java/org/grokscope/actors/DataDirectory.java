@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The directory that holds a node's journal and snapshots, locked for one process at a time
@@ -74,8 +76,7 @@ public final class DataDirectory implements AutoCloseable {
     }
 
     /** Pekko's name for a snapshot being written: the final name with "tmp" appended, no dot. */
-    private static final java.util.regex.Pattern UNFINISHED_SNAPSHOT =
-            java.util.regex.Pattern.compile("snapshot-.+-\\d+-\\d+tmp");
+    private static final Pattern UNFINISHED_SNAPSHOT = Pattern.compile("snapshot-.+-\\d+-\\d+tmp");
 
     /**
      * Pekko's local snapshot store writes each snapshot to {@code snapshot-<id>-<seq>-<time>tmp}
@@ -87,7 +88,7 @@ public final class DataDirectory implements AutoCloseable {
         if (!Files.isDirectory(snapshots)) {
             return;
         }
-        try (java.util.stream.Stream<Path> files = Files.list(snapshots)) {
+        try (Stream<Path> files = Files.list(snapshots)) {
             for (Path f : (Iterable<Path>) files::iterator) {
                 if (UNFINISHED_SNAPSHOT.matcher(f.getFileName().toString()).matches()) {
                     Files.deleteIfExists(f);

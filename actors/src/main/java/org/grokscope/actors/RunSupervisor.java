@@ -215,9 +215,9 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
             return;
         }
         ended.remove(cmd.runId());
-        String key = cmd.spec() != null ? batchKey(cmd.spec(), 0)
-                : cmd.journaled() != null ? batchKey(cmd.journaled().spec(), cmd.journaled().checkpointEpoch()) : null;
-        queue.put(cmd.runId(), new Queued(cmd.runId(), cmd.spec(), key, cmd.replyTo()));
+        // a new run starts from no checkpoint, like a resumed run whose journal has none
+        Journaled batchBy = cmd.spec() != null ? new Journaled(cmd.spec(), 0) : cmd.journaled();
+        queue.put(cmd.runId(), new Queued(cmd.runId(), cmd.spec(), batchKey(batchBy), cmd.replyTo()));
     }
 
     private Behavior<Command> onRecordRun(RecordRun cmd) {
@@ -510,12 +510,12 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
      * checkpoint epoch, so a {@link BatchTrainer} sends the others off to train alone, outside the
      * batch's one slot, and resumes from different checkpoints would overrun --max-concurrent.
      */
-    private String batchKey(RunSpec spec, int checkpointEpoch) {
-        if (spec == null || !settings.batchBackends().contains(spec.backend().specName())) {
+    private String batchKey(Journaled run) {
+        if (run == null || run.spec() == null || !settings.batchBackends().contains(run.spec().backend().specName())) {
             return null;
         }
-        String key = org.grokscope.compute.train.BatchedTrainingRun.key(spec);
-        return key == null ? null : key + "@" + checkpointEpoch;
+        String key = org.grokscope.compute.train.BatchedTrainingRun.key(run.spec());
+        return key == null ? null : key + "@" + run.checkpointEpoch();
     }
 
     private void send(String runId, ActorRef<Trainer.Command> trainer, Trainer.Command command) {

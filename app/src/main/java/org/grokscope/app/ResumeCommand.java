@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.grokscope.actors.RunSummary;
-import org.grokscope.actors.RunSupervisor;
 import org.grokscope.actors.RunSystem;
 import org.grokscope.protocol.RunSpec;
 import org.grokscope.protocol.SpecException;
@@ -93,9 +92,7 @@ public final class ResumeCommand implements Callable<Integer> {
             if (toTrain.isEmpty()) {
                 return 0;
             }
-            Map<String, RunSupervisor.Journaled> journaled = new LinkedHashMap<>();
-            toTrain.keySet().forEach(id -> journaled.put(id, RunSupervisor.Journaled.of(summaries.get(id))));
-            return new RunWatcher(n, out, app.plainInterval()).runAll(toTrain, journaled, !noProgress);
+            return new RunWatcher(n, out, app.plainInterval()).runAll(toTrain, summaries, !noProgress);
         }
     }
 }

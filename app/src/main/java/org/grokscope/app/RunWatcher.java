@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.grokscope.actors.RunSummary;
 import org.grokscope.actors.RunSupervisor;
 import org.grokscope.actors.RunSystem;
 import org.grokscope.actors.Trainer;
@@ -58,10 +59,10 @@ final class RunWatcher {
     }
 
     /**
-     * As {@link #runAll(Map, boolean)}; {@code journaled} gives resumed runs' specs and checkpoints
-     * as their journals hold them, so the supervisor can batch compatible resumes as it batches new runs.
+     * As {@link #runAll(Map, boolean)}; {@code journaled} holds the summaries the caller read of the
+     * resumed runs, so the supervisor can batch compatible resumes as it batches new runs.
      */
-    int runAll(Map<String, RunSpec> runs, Map<String, RunSupervisor.Journaled> journaled, boolean progress)
+    int runAll(Map<String, RunSpec> runs, Map<String, RunSummary> journaled, boolean progress)
             throws InterruptedException {
         allEnded = new CountDownLatch(runs.size());
         ActorRef<Trainer.Ended> listener = node.system().systemActorOf(Behaviors.receiveMessage(e -> {
@@ -101,7 +102,8 @@ final class RunWatcher {
             // one message, so the supervisor can batch compatible runs
             List<RunSupervisor.StartRun> starts = new ArrayList<>();
             runs.forEach((id, spec) -> starts.add(new RunSupervisor.StartRun(id, spec,
-                    spec == null ? journaled.get(id) : null, replies)));
+                    spec == null && journaled.containsKey(id) ? RunSupervisor.Journaled.of(journaled.get(id)) : null,
+                    replies)));
             node.system().tell(new RunSupervisor.StartRuns(starts));
             long last = System.nanoTime();
             while (!allEnded.await(200, TimeUnit.MILLISECONDS)) {

@@ -18,7 +18,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.grokscope.actors.RunSummary;
-import org.grokscope.actors.RunSupervisor;
 import org.grokscope.actors.RunSystem;
 import org.grokscope.compute.ComputeSettings;
 import org.grokscope.compute.MemoryEstimate;
@@ -154,13 +153,7 @@ public final class SweepCommand implements Callable<Integer> {
             if (!toRun.isEmpty()) {
                 String again = "grokscope sweep " + file + " --data " + n.dataDir() + (out == null ? "" : " --out " + out)
                         + (node.maxConcurrent() == null ? "" : " --max-concurrent " + node.maxConcurrent());
-                Map<String, RunSupervisor.Journaled> resumes = new HashMap<>();
-                toRun.forEach((id, spec) -> {
-                    if (spec == null) {
-                        resumes.put(id, RunSupervisor.Journaled.of(journaled.get(id)));
-                    }
-                });
-                new RunWatcher(n, stdout, app.plainInterval()).forSweep(again).runAll(toRun, resumes, !noProgress);
+                new RunWatcher(n, stdout, app.plainInterval()).forSweep(again).runAll(toRun, journaled, !noProgress);
             }
             List<SweepReport.Row> rows = new ArrayList<>();
             for (SweepSpec.Cell cell : cells) {
